@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ErrorObject } from 'ajv';
+import type { Config } from './config';
+import { classificationRoutes } from './classification/routes';
+import { createClassifier } from './classification/service';
+import { loadContract, newAjv } from './platform/contract';
+import { createDb, migrate, type Db } from './platform/db';
+import { docsRoutes } from './platform/docs';
+import { registerErrorHandling } from './platform/errors';
+import { healthRoutes } from './platform/health';
+import { loadRegistry, type Registry } from './rulesets/registry';
+import { rulesetRoutes } from './rulesets/routes';
+import { createSystemsService } from './systems/service';
+import { systemRoutes } from './systems/routes';
+
+export type AppDeps = {
+  /** An open database; when absent the app opens one from the config and closes it on close. */
+  db?: Db;
+  /** Rule packs already loaded (tests share one across apps). */
+  registry?: Registry;
+  logger?: FastifyServerOptions['logger'];
+};
+
+export function loggerOptions(config: Pick<Config, 'LOG_LEVEL'>): FastifyServerOptions['logger'] {
+  return {
+    level: config.LOG_LEVEL,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'body', 'profile'], remove: true },
+  };
+}
+
+/**
+ * Builds the service as a fastify instance, never listening: ecosystem, then own
+ * infrastructure, then routes. The database handle, the rule packs and the config are passed
+ * in, so tests build as many apps as they like side by side.
+ */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const contract = loadContract();
+  const registry = deps.registry ?? loadRegistry(config.RULES_DIR);
+  const ownsDb = !deps.db;
+  const db = deps.db ?? createDb(config);
+  if (ownsDb && config.MIGRATE_ON_START) await migrate(db);
+
+  const app = Fastify({
+    logger: deps.logger ?? loggerOptions(config),
+    bodyLimit: config.BODY_LIMIT,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
+
+  // Request schemas come from openapi.yaml (JSON Schema 2020-12): validate them with Ajv 2020.
+  const bodyAjv = newAjv(false);
+  const paramAjv = newAjv(true);
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const v = (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema);
+    return (data: unknown) => (v(data) ? { value: data } : { error: Object.assign(new Error('validation failed'), { validation: v.errors as ErrorObject[] }) });
+  });
+  app.setSchemaErrorFormatter((errors, dataVar) => Object.assign(new Error(`${dataVar} validation failed`), { validation: errors }));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+  if (ownsDb) app.addHook('onClose', async () => db.destroy());
+
+  const classifier = createClassifier(registry, config.RULES_EVALUATOR);
+  const systems = createSystemsService({ db, registry, classifier });
+
+  healthRoutes(app, { contract, db });
+  await docsRoutes(app, { contract });
+  classificationRoutes(app, { contract, registry, classifier });
+  rulesetRoutes(app, { contract, registry, db });
+  systemRoutes(app, { contract, registry, systems });
+  return app;
+}

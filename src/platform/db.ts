@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type { Config } from '../config';
+
+export type Db = Knex;
+
+export const MIGRATIONS_DIR = resolve(__dirname, '../../migrations');
+
+/**
+ * One knex for both databases: PostgreSQL through `pg` when DATABASE_URL is set, otherwise
+ * embedded PGlite (no server to install) persisted under DATA_DIR. `pglite` lets tests hand in
+ * an instance made from a migrated template instead of running initdb again.
+ */
+export function createDb(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATA_DIR'>, pglite?: unknown): Db {
+  if (config.DATABASE_URL) {
+    const schema = config.DATABASE_SCHEMA;
+    return knexFactory({
+      client: 'pg',
+      connection: config.DATABASE_URL,
+      searchPath: [schema],
+      pool: {
+        min: 0,
+        max: 10,
+        afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+          conn.query(`create schema if not exists "${schema}"`, (err) => done(err, conn));
+        },
+      },
+      migrations: { directory: MIGRATIONS_DIR, schemaName: schema === 'public' ? undefined : schema, loadExtensions: ['.js'] },
+    });
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('knex-pglite');
+  const ClientPgLite = mod.default ?? mod;
+  let connection: unknown;
+  if (pglite) {
+    connection = () => ({ pglite });
+  } else {
+    const dir = resolve(config.DATA_DIR, 'pglite');
+    mkdirSync(dir, { recursive: true });
+    connection = { filename: dir };
+  }
+  return knexFactory({
+    client: ClientPgLite,
+    dialect: 'postgres',
+    connection: connection as Knex.StaticConnectionConfig,
+    migrations: { directory: MIGRATIONS_DIR, loadExtensions: ['.js'] },
+  });
+}
+
+export async function migrate(db: Db): Promise<void> {
+  await db.migrate.latest();
+}

@@ -1,0 +1,101 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorObject } from 'ajv';
+
+/** RFC 9457 problem details: the one error shape of the service. */
+export type FieldError = { in?: 'body' | 'query' | 'params' | 'headers'; field?: string; message: string };
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldError[];
+};
+
+const TYPE_BASE = 'https://medai-risk.dev/problems/';
+
+export class AppError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    public readonly title: string,
+    detail?: string,
+    public readonly errors?: FieldError[],
+  ) {
+    super(detail ?? title);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string) => new AppError(404, 'not-found', 'Not found', `${what} does not exist`);
+
+function fieldOf(e: ErrorObject): { field: string; message: string } {
+  const p = e.params as Record<string, unknown>;
+  if (e.keyword === 'additionalProperties') {
+    return { field: `${e.instancePath}/${String(p.additionalProperty)}`, message: 'unknown field' };
+  }
+  if (e.keyword === 'required') return { field: `${e.instancePath}/${String(p.missingProperty)}`, message: 'is required' };
+  if (e.keyword === 'enum') return { field: e.instancePath || '/', message: `must be one of: ${(p.allowedValues as unknown[]).join(', ')}` };
+  if (e.keyword === 'uniqueItems') return { field: e.instancePath || '/', message: `must not contain duplicates (items ${String(p.j)} and ${String(p.i)} are equal)` };
+  return { field: e.instancePath || '/', message: e.message ?? 'is invalid' };
+}
+
+export function validationErrors(errors: ErrorObject[], where: FieldError['in']): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    const f = fieldOf(e);
+    const key = `${f.field} ${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ in: where, ...f });
+  }
+  return out;
+}
+
+function send(reply: FastifyReply, request: FastifyRequest, p: Omit<Problem, 'type' | 'instance' | 'requestId'> & { code: string }) {
+  const { code, ...rest } = p;
+  const body: Problem = { type: TYPE_BASE + code, ...rest, instance: request.url, requestId: String(request.id) };
+  return reply.status(p.status).type('application/problem+json').send(body);
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError & { validationContext?: string }, request, reply) => {
+    if (err.validation) {
+      const where = (err.validationContext as FieldError['in']) ?? 'body';
+      const errors = validationErrors(err.validation as ErrorObject[], where);
+      return send(reply, request, {
+        code: 'validation', status: 400, title: 'Request validation failed',
+        detail: errors.map((e) => `${e.field} ${e.message}`).join('; '), errors,
+      });
+    }
+    if (err instanceof AppError) {
+      return send(reply, request, { code: err.code, status: err.status, title: err.title, detail: err.message, ...(err.errors ? { errors: err.errors } : {}) });
+    }
+    switch (err.code) {
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return send(reply, request, { code: 'unsupported-media-type', status: 415, title: 'Unsupported media type', detail: `Send the body as application/json (got ${request.headers['content-type'] ?? 'none'})` });
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return send(reply, request, { code: 'payload-too-large', status: 413, title: 'Payload too large', detail: 'The request body is over the size limit' });
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return send(reply, request, { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: 'The body is empty; a JSON document is expected' });
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return send(reply, request, { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: err.message });
+    }
+    if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+      return send(reply, request, { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: err.message });
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err }, 'unhandled error');
+      return send(reply, request, { code: 'internal', status, title: 'Internal error', detail: 'The service could not complete the request; quote the request id when reporting it' });
+    }
+    return send(reply, request, { code: 'request', status, title: 'Bad request', detail: err.message });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, request, { code: 'not-found', status: 404, title: 'Not found', detail: `No route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+}

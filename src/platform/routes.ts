@@ -1,0 +1,35 @@
+import type { FastifyInstance, RouteHandlerMethod, RouteShorthandOptions } from 'fastify';
+import type { Contract } from './contract';
+
+/**
+ * Registers a handler for an operation of openapi.yaml: method, path and every schema come
+ * from the contract, so no route can drift from it.
+ */
+export function operation(app: FastifyInstance, contract: Contract, operationId: string, handler: RouteHandlerMethod, options: RouteShorthandOptions = {}): void {
+  const op = contract.operations.get(operationId);
+  if (!op) throw new Error(`openapi.yaml has no operation ${operationId}`);
+  const response: Record<string, unknown> = {};
+  for (const [status, schema] of Object.entries(op.responses)) if (status.startsWith('2')) response[status] = schema;
+  app.route({
+    ...options,
+    method: op.method,
+    url: op.url,
+    schema: {
+      ...(op.body ? { body: op.body } : {}),
+      ...(op.querystring ? { querystring: op.querystring } : {}),
+      ...(op.params ? { params: op.params } : {}),
+      response,
+    },
+    config: { operationId },
+    handler,
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The openapi.yaml operation a route serves. */
+    operationId?: string;
+    /** false: a documentation route outside the API contract. */
+    contract?: boolean;
+  }
+}

@@ -1,0 +1,25 @@
+import { Engine, type RuleProperties } from 'json-rules-engine';
+import { consequenceFacts, decide, finish, type FrameworkOutcome } from './decide';
+import type { LoadedPack } from './registry';
+import type { Condition, Facts, Rule } from './types';
+
+/**
+ * Evaluates a pack with json-rules-engine itself: the reference meaning of a pack. A fresh
+ * Engine per call, never shared (json-rules-engine-notes §1). Slow; used to prove the compiled
+ * evaluator equal to it, and by RULES_EVALUATOR=reference.
+ */
+async function fired<E>(rules: Rule<E>[], shared: Record<string, Condition>, facts: Facts): Promise<Rule<E>[]> {
+  if (rules.length === 0) return [];
+  const engine = new Engine([], { allowUndefinedFacts: false });
+  for (const [name, cond] of Object.entries(shared)) engine.setCondition(name, cond as never);
+  for (const r of rules) engine.addRule(r as unknown as RuleProperties);
+  const { events } = await engine.run({ ...facts } as Record<string, unknown>);
+  const byName = new Map(rules.map((r) => [r.name, r]));
+  return events.map((e) => byName.get((e.params as { rule: string }).rule)!);
+}
+
+export async function evaluatePackReference(pack: LoadedPack, facts: Facts): Promise<FrameworkOutcome> {
+  const shared = pack.pack.conditions ?? {};
+  const d = decide(pack, await fired(pack.pack.rules, shared, facts));
+  return finish(pack, d, await fired(pack.pack.consequences, shared, consequenceFacts(pack, facts, d)));
+}

@@ -1,0 +1,216 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { canonicalHash } from '../platform/canonical';
+import { ALL_FACTS } from '../classification/facts';
+import { compileRules, firedRules, type CompiledRule } from './compile';
+import { consequenceFacts, decide, finish, type FrameworkOutcome } from './decide';
+import type { ConsequenceEvent, DecisionEvent, EvidenceCatalogue, Facts, RulePack } from './types';
+
+/** A validated, compiled rule pack. */
+export type LoadedPack = {
+  id: string;
+  version: string;
+  ruleset: string;
+  hash: string;
+  file: string;
+  pack: RulePack;
+  classes: string[];
+  rank: (cls: string) => number;
+  ruleIndex: Map<string, number>;
+  decision: CompiledRule<DecisionEvent>[];
+  consequences: CompiledRule<ConsequenceEvent>[];
+};
+
+export type Registry = {
+  packs: LoadedPack[];
+  /** The version new classifications use, per framework, in display order. */
+  active: LoadedPack[];
+  byRuleset: Map<string, LoadedPack>;
+  catalogue: EvidenceCatalogue;
+  catalogueHash: string;
+  evidenceIndex: Map<string, EvidenceCatalogue['items'][number]>;
+};
+
+/** Display order of the frameworks; packs of other frameworks follow alphabetically. */
+export const FRAMEWORK_ORDER = ['ru-differentiated', 'ru-current', 'imdrf-samd', 'eu-mdr', 'eu-ai-act', 'us-fda'];
+
+export class RuleLoadError extends Error {
+  constructor(file: string, path: string, message: string) {
+    super(`${file}${path ? ` at ${path}` : ''}: ${message}`);
+    this.name = 'RuleLoadError';
+  }
+}
+
+function schemaValidator(rulesDir: string, file: string) {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(join(rulesDir, 'schemas', file), 'utf8')));
+}
+
+function readJson(file: string, shown: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new RuleLoadError(shown, '', `not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function firstError(errors: ErrorObject[] | null | undefined): { path: string; message: string } {
+  // The deepest error names the offending field best; oneOf branches report at the parent.
+  const list = [...(errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length);
+  const e = list[0];
+  if (!e) return { path: '', message: 'invalid' };
+  const extra = e.params && 'additionalProperty' in e.params ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"` : '';
+  const allowed = e.params && 'allowedValues' in e.params ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
+  return { path: e.instancePath || '/', message: `${e.message}${extra}${allowed}` };
+}
+
+export function semverCompare(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return 0;
+}
+
+function frameworkOrder(a: string, b: string): number {
+  const ia = FRAMEWORK_ORDER.indexOf(a);
+  const ib = FRAMEWORK_ORDER.indexOf(b);
+  if (ia !== ib) return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+  return a.localeCompare(b);
+}
+
+export function loadPack(pack: RulePack, shown: string, evidenceIds: ReadonlySet<string>): LoadedPack {
+  const fail = (path: string, message: string): never => {
+    throw new RuleLoadError(shown, path, message);
+  };
+  const classes = pack.classes;
+  if (classes[0] !== pack.notApplicableClass) fail('/notApplicableClass', `must be the first of classes (${classes[0]})`);
+  const rankOf = new Map(classes.map((c, i) => [c, i]));
+  const checkClass = (cls: string | undefined, path: string) => {
+    if (cls !== undefined && !rankOf.has(cls)) fail(path, `unknown class "${cls}" (classes: ${classes.join(', ')})`);
+  };
+  for (const k of Object.keys(pack.pathways ?? {})) checkClass(k, `/pathways/${k}`);
+  const ruleIndex = new Map<string, number>();
+  const all = [...pack.rules, ...pack.consequences];
+  all.forEach((rule, i) => {
+    const where = i < pack.rules.length ? `/rules/${i}` : `/consequences/${i - pack.rules.length}`;
+    if (ruleIndex.has(rule.name)) fail(`${where}/name`, `duplicate rule name "${rule.name}"`);
+    if (rule.event.params.rule !== rule.name) fail(`${where}/event/params/rule`, `must equal the rule name "${rule.name}"`);
+    ruleIndex.set(rule.name, i);
+    const ev = rule.event;
+    if (ev.type === 'qualification' && ev.params.class !== pack.notApplicableClass) {
+      fail(`${where}/event/params/class`, `a qualification rule answers "${pack.notApplicableClass}"`);
+    }
+    if (ev.type === 'class' || ev.type === 'adjust') checkClass(ev.params.class, `${where}/event/params/class`);
+    if (ev.type === 'class' && ev.params.class === pack.notApplicableClass) fail(`${where}/event/params/class`, 'use a qualification rule for the not-applicable class');
+    if (ev.type === 'adjust' && ['atLeast', 'atMost', 'set'].includes(ev.params.op) && !ev.params.class) {
+      fail(`${where}/event/params/class`, `op "${ev.params.op}" needs a class`);
+    }
+    if (ev.type === 'evidence') {
+      ev.params.evidence.forEach((id, j) => {
+        if (!evidenceIds.has(id)) fail(`${where}/event/params/evidence/${j}`, `evidence "${id}" is not in the catalogue`);
+      });
+    }
+  });
+  const shared = pack.conditions ?? {};
+  let decision: CompiledRule<DecisionEvent>[] = [];
+  let consequences: CompiledRule<ConsequenceEvent>[] = [];
+  try {
+    const decisionFacts = new Set([...ALL_FACTS].filter((f) => !['class', 'classRank', 'device', 'disposition'].includes(f)));
+    decision = compileRules(pack.rules, shared, decisionFacts);
+    consequences = compileRules(pack.consequences, shared, ALL_FACTS);
+  } catch (err) {
+    fail('/rules', (err as Error).message);
+  }
+  return {
+    id: pack.id,
+    version: pack.version,
+    ruleset: `${pack.id}@${pack.version}`,
+    hash: canonicalHash(pack),
+    file: shown,
+    pack,
+    classes,
+    rank: (cls) => {
+      const r = rankOf.get(cls);
+      if (r === undefined) throw new Error(`${pack.id}: unknown class ${cls}`);
+      return r;
+    },
+    ruleIndex,
+    decision,
+    consequences,
+  };
+}
+
+/**
+ * Reads every rule pack under rules/<framework>/<version>.json and the evidence catalogue,
+ * validates them against their JSON Schemas and compiles the rules. Any problem throws a
+ * RuleLoadError naming the file and the JSON path: a bad pack stops the service at start-up.
+ */
+export function loadRegistry(rulesDir: string, today: string = new Date().toISOString().slice(0, 10)): Registry {
+  const show = (f: string) => relative(process.cwd(), f) || f;
+  const validateCatalogue = schemaValidator(rulesDir, 'evidence-catalogue.schema.json');
+  const validatePack = schemaValidator(rulesDir, 'rule-pack.schema.json');
+
+  const catalogueFile = join(rulesDir, 'evidence', 'catalogue.json');
+  const catalogue = readJson(catalogueFile, show(catalogueFile)) as EvidenceCatalogue;
+  if (!validateCatalogue(catalogue)) {
+    const e = firstError(validateCatalogue.errors);
+    throw new RuleLoadError(show(catalogueFile), e.path, e.message);
+  }
+  const evidenceIndex = new Map(catalogue.items.map((i) => [i.id, i]));
+  catalogue.items.forEach((item, i) => {
+    if (catalogue.items.findIndex((o) => o.id === item.id) !== i) throw new RuleLoadError(show(catalogueFile), `/items/${i}/id`, `duplicate id ${item.id}`);
+    if (item.acceptanceCriteria.en.length !== item.acceptanceCriteria.ru.length) {
+      throw new RuleLoadError(show(catalogueFile), `/items/${i}/acceptanceCriteria`, 'en and ru must list the same number of criteria');
+    }
+  });
+
+  const packs: LoadedPack[] = [];
+  for (const dir of readdirSync(rulesDir).sort()) {
+    if (dir === 'schemas' || dir === 'evidence' || dir.startsWith('.')) continue;
+    const full = join(rulesDir, dir);
+    if (!statSync(full).isDirectory()) continue;
+    if (dir === 'workflow') continue;
+    for (const name of readdirSync(full).filter((n) => n.endsWith('.json')).sort()) {
+      const file = join(full, name);
+      const shown = show(file);
+      const pack = readJson(file, shown) as RulePack;
+      if (!validatePack(pack)) {
+        const e = firstError(validatePack.errors);
+        throw new RuleLoadError(shown, e.path, e.message);
+      }
+      if (pack.id !== dir) throw new RuleLoadError(shown, '/id', `must equal its folder name "${dir}"`);
+      if (`${pack.version}.json` !== name) throw new RuleLoadError(shown, '/version', `must equal the file name "${name}"`);
+      if (!pack.changelog.some((c) => c.version === pack.version)) {
+        throw new RuleLoadError(shown, '/changelog', `has no entry for version ${pack.version}`);
+      }
+      packs.push(loadPack(pack, shown, new Set(evidenceIndex.keys())));
+    }
+  }
+  if (packs.length === 0) throw new RuleLoadError(show(rulesDir), '', 'no rule packs found');
+
+  const active: LoadedPack[] = [];
+  const ids = [...new Set(packs.map((p) => p.id))].sort(frameworkOrder);
+  for (const id of ids) {
+    const candidates = packs
+      .filter((p) => p.id === id && p.pack.effectiveDate <= today)
+      .sort((a, b) => semverCompare(b.version, a.version));
+    if (candidates.length > 0) active.push(candidates[0]);
+  }
+  return {
+    packs: packs.sort((a, b) => frameworkOrder(a.id, b.id) || semverCompare(b.version, a.version)),
+    active,
+    byRuleset: new Map(packs.map((p) => [p.ruleset, p])),
+    catalogue,
+    catalogueHash: canonicalHash(catalogue),
+    evidenceIndex,
+  };
+}
+
+/** One framework's answer, with the compiled predicates: synchronous, no shared state. */
+export function evaluatePack(pack: LoadedPack, facts: Facts): FrameworkOutcome {
+  const d = decide(pack, firedRules(pack.decision, facts));
+  return finish(pack, d, firedRules(pack.consequences, consequenceFacts(pack, facts, d)));
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import knexFactory from 'knex';
+import { createDb, migrate, type Db } from '../../src/platform/db';
+import { TEMPLATE_FILE } from './template';
+
+export const usingPostgres = Boolean(process.env.DATABASE_URL);
+export const databaseKind = usingPostgres ? 'PostgreSQL' : 'PGlite';
+
+export type TestDb = { db: Db; close: () => Promise<void>; schema: string };
+
+/**
+ * A migrated database of its own for one test file: a copy of the PGlite template, or, with
+ * DATABASE_URL set, a fresh schema in that PostgreSQL (dropped again at the end).
+ */
+export async function openTestDb(): Promise<TestDb> {
+  if (usingPostgres) {
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const db = createDb({ DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: schema, DATA_DIR: '' });
+    await migrate(db);
+    return {
+      db,
+      schema,
+      close: async () => {
+        await db.destroy();
+        const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL });
+        await admin.raw(`drop schema if exists "${schema}" cascade`);
+        await admin.destroy();
+      },
+    };
+  }
+  const pglite = new PGlite({ loadDataDir: new Blob([readFileSync(TEMPLATE_FILE)]) });
+  const db = createDb({ DATABASE_SCHEMA: 'public', DATA_DIR: '' }, pglite);
+  return { db, schema: 'public', close: () => db.destroy() };
+}
