@@ -1,8 +1,8 @@
 import { canonicalHash } from '../platform/canonical';
 import type { FindingRecord, FrameworkOutcome } from '../rulesets/decide';
-import { evaluatePack, type LoadedPack, type Registry } from '../rulesets/registry';
+import { dependencyFacts, evaluatePack, type LoadedPack, type Registry } from '../rulesets/registry';
 import { evaluatePackReference } from '../rulesets/reference';
-import type { Text } from '../rulesets/types';
+import type { Facts, Text } from '../rulesets/types';
 import { findContradictions } from './contradictions';
 import { deriveFacts } from './facts';
 import { jurisdictionsOf, type Profile } from './profile';
@@ -23,19 +23,62 @@ export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] 
   return registry.active.filter((p) => p.pack.jurisdiction === null || wanted.has(p.pack.jurisdiction));
 }
 
+type Evaluate = (pack: LoadedPack, facts: Facts) => FrameworkOutcome | Promise<FrameworkOutcome>;
+
+/**
+ * Evaluates the selected packs, each after the packs it depends on (a dependency outside the
+ * profile's jurisdictions is evaluated too, but not shown), in display order.
+ */
+async function evaluateAll(registry: Registry, packs: LoadedPack[], facts: Facts, evaluate: Evaluate): Promise<FrameworkOutcome[]> {
+  const needed = new Set<string>();
+  const need = (p: LoadedPack) => {
+    if (needed.has(p.id)) return;
+    needed.add(p.id);
+    for (const d of p.pack.dependsOn ?? []) need(registry.evaluationOrder.find((x) => x.id === d)!);
+  };
+  packs.forEach(need);
+  const outcomes = new Map<string, FrameworkOutcome>();
+  for (const pack of registry.evaluationOrder) {
+    if (!needed.has(pack.id)) continue;
+    let f = facts;
+    for (const dep of pack.pack.dependsOn ?? []) {
+      f = { ...f, ...dependencyFacts(registry.evaluationOrder.find((x) => x.id === dep)!, outcomes.get(dep)!) };
+    }
+    const out = evaluate(pack, f);
+    outcomes.set(pack.id, out instanceof Promise ? await out : out);
+  }
+  return packs.map((p) => outcomes.get(p.id)!);
+}
+
+/** Synchronous twin of evaluateAll for the compiled evaluator (no promise per request). */
+function evaluateAllSync(registry: Registry, packs: LoadedPack[], facts: Facts): FrameworkOutcome[] {
+  const outcomes = new Map<string, FrameworkOutcome>();
+  const run = (pack: LoadedPack): FrameworkOutcome => {
+    const known = outcomes.get(pack.id);
+    if (known) return known;
+    let f = facts;
+    for (const dep of pack.pack.dependsOn ?? []) {
+      const depPack = registry.evaluationOrder.find((x) => x.id === dep)!;
+      f = { ...f, ...dependencyFacts(depPack, run(depPack)) };
+    }
+    const out = evaluatePack(pack, f);
+    outcomes.set(pack.id, out);
+    return out;
+  };
+  return packs.map(run);
+}
+
 export function classify(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): ClassificationRecord {
   const contradictions = findContradictions(profile);
   const facts = deriveFacts(profile, contradictions);
-  return assemble(profile, contradictions, packs.map((p) => evaluatePack(p, facts)));
+  return assemble(profile, contradictions, evaluateAllSync(registry, packs, facts));
 }
 
 /** The same classification through json-rules-engine itself (the reference evaluator). */
 export async function classifyReference(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): Promise<ClassificationRecord> {
   const contradictions = findContradictions(profile);
   const facts = deriveFacts(profile, contradictions);
-  const results: FrameworkOutcome[] = [];
-  for (const p of packs) results.push(await evaluatePackReference(p, facts));
-  return assemble(profile, contradictions, results);
+  return assemble(profile, contradictions, await evaluateAll(registry, packs, facts, evaluatePackReference));
 }
 
 function assemble(profile: Profile, contradictions: ReturnType<typeof findContradictions>, results: FrameworkOutcome[]): ClassificationRecord {

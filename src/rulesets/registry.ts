@@ -8,6 +8,20 @@ import { compileRules, firedRules, type CompiledRule } from './compile';
 import { consequenceFacts, decide, finish, type FrameworkOutcome } from './decide';
 import type { ConsequenceEvent, DecisionEvent, EvidenceCatalogue, Facts, RulePack } from './types';
 
+const camel = (id: string) => id.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+
+/** The facts a pack that depends on framework `id` sees: e.g. euMdrClass, euMdrClassRank, euMdrDisposition. */
+export function dependencyFactNames(id: string): string[] {
+  const c = camel(id);
+  return [`${c}Class`, `${c}ClassRank`, `${c}Disposition`];
+}
+
+export function dependencyFacts(dep: LoadedPack, outcome: FrameworkOutcome): Facts {
+  const [cls, rank, disposition] = dependencyFactNames(dep.id);
+  const effective = outcome.class ?? outcome.provisionalClass;
+  return { [cls]: effective, [rank]: effective === null ? -1 : dep.rank(effective), [disposition]: outcome.disposition };
+}
+
 /** A validated, compiled rule pack. */
 export type LoadedPack = {
   id: string;
@@ -27,6 +41,8 @@ export type Registry = {
   packs: LoadedPack[];
   /** The version new classifications use, per framework, in display order. */
   active: LoadedPack[];
+  /** The active packs, each after the packs it depends on. */
+  evaluationOrder: LoadedPack[];
   byRuleset: Map<string, LoadedPack>;
   catalogue: EvidenceCatalogue;
   catalogueHash: string;
@@ -118,9 +134,10 @@ export function loadPack(pack: RulePack, shown: string, evidenceIds: ReadonlySet
   let decision: CompiledRule<DecisionEvent>[] = [];
   let consequences: CompiledRule<ConsequenceEvent>[] = [];
   try {
-    const decisionFacts = new Set([...ALL_FACTS].filter((f) => !['class', 'classRank', 'device', 'disposition'].includes(f)));
+    const depFacts = (pack.dependsOn ?? []).flatMap(dependencyFactNames);
+    const decisionFacts = new Set([...ALL_FACTS, ...depFacts].filter((f) => !['class', 'classRank', 'device', 'disposition'].includes(f)));
     decision = compileRules(pack.rules, shared, decisionFacts);
-    consequences = compileRules(pack.consequences, shared, ALL_FACTS);
+    consequences = compileRules(pack.consequences, shared, new Set([...ALL_FACTS, ...depFacts]));
   } catch (err) {
     fail('/rules', (err as Error).message);
   }
@@ -199,14 +216,36 @@ export function loadRegistry(rulesDir: string, today: string = new Date().toISOS
       .sort((a, b) => semverCompare(b.version, a.version));
     if (candidates.length > 0) active.push(candidates[0]);
   }
+  for (const p of packs) {
+    for (const dep of p.pack.dependsOn ?? []) {
+      if (!active.some((a) => a.id === dep)) throw new RuleLoadError(p.file, '/dependsOn', `framework "${dep}" has no active rule pack`);
+    }
+  }
+  const ordered = topologicalOrder(active);
   return {
     packs: packs.sort((a, b) => frameworkOrder(a.id, b.id) || semverCompare(b.version, a.version)),
     active,
+    evaluationOrder: ordered,
     byRuleset: new Map(packs.map((p) => [p.ruleset, p])),
     catalogue,
     catalogueHash: canonicalHash(catalogue),
     evidenceIndex,
   };
+}
+
+function topologicalOrder(active: LoadedPack[]): LoadedPack[] {
+  const out: LoadedPack[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (p: LoadedPack, path: string[]) => {
+    if (state.get(p.id) === 'done') return;
+    if (state.get(p.id) === 'visiting') throw new RuleLoadError(p.file, '/dependsOn', `dependency cycle ${[...path, p.id].join(' → ')}`);
+    state.set(p.id, 'visiting');
+    for (const dep of p.pack.dependsOn ?? []) visit(active.find((a) => a.id === dep)!, [...path, p.id]);
+    state.set(p.id, 'done');
+    out.push(p);
+  };
+  for (const p of active) visit(p, []);
+  return out;
 }
 
 /** One framework's answer, with the compiled predicates: synchronous, no shared state. */

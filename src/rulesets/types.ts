@@ -46,6 +46,7 @@ export type RulePack = {
   jurisdiction: 'RU' | 'EU' | 'US' | null;
   classes: string[];
   notApplicableClass: string;
+  dependsOn?: string[];
   pathways?: Record<string, string | null>;
   sources: Array<{ id: string; ref: string; status: SourceStatus; url?: string }>;
   changelog: Array<{ version: string; date: string; changes: Text }>;

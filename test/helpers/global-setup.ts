@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createDb, migrate } from '../../src/platform/db';
@@ -15,6 +15,9 @@ export default async function globalSetup(): Promise<void> {
   await migrate(db);
   const dump = await pglite.dumpDataDir('none');
   mkdirSync(dirname(TEMPLATE_FILE), { recursive: true });
-  writeFileSync(TEMPLATE_FILE, Buffer.from(await dump.arrayBuffer()));
+  // Written aside and renamed: a suite of a concurrent run never reads half a file.
+  const partial = `${TEMPLATE_FILE}.${process.pid}`;
+  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  renameSync(partial, TEMPLATE_FILE);
   await db.destroy();
 }
