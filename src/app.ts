@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import type { Config } from './config';
 import { classificationRoutes } from './classification/routes';
@@ -20,6 +20,10 @@ export type AppDeps = {
   /** Rule packs already loaded (tests share one across apps). */
   registry?: Registry;
   logger?: FastifyServerOptions['logger'];
+  /** A pino logger to use as it is (tests capture the log lines). */
+  loggerInstance?: FastifyBaseLogger;
+  /** Sees every route as it is added (the contract test lists them). */
+  onRoute?: (route: RouteOptions) => void;
 };
 
 export function loggerOptions(config: Pick<Config, 'LOG_LEVEL'>): FastifyServerOptions['logger'] {
@@ -42,7 +46,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   if (ownsDb && config.MIGRATE_ON_START) await migrate(db);
 
   const app = Fastify({
-    logger: deps.logger ?? loggerOptions(config),
+    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? loggerOptions(config) }),
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -57,6 +61,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
   app.setSchemaErrorFormatter((errors, dataVar) => Object.assign(new Error(`${dataVar} validation failed`), { validation: errors }));
 
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -18,6 +18,14 @@ export type ClassificationRecord = {
   findings: Array<{ code: string; fields: string[]; text: Text; framework?: string }>;
 };
 
+/** sha256 of the canonical profile; arrays are sets, so their order does not change the hash. */
+export function profileHash(profile: Profile): string {
+  const sets: Record<string, unknown> = { ...profile };
+  for (const [k, v] of Object.entries(sets)) if (Array.isArray(v)) sets[k] = [...v].sort();
+  if (profile.trainingData?.sources) sets.trainingData = { ...profile.trainingData, sources: [...profile.trainingData.sources].sort() };
+  return canonicalHash(sets);
+}
+
 export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] {
   const wanted = new Set<string>(jurisdictionsOf(profile));
   return registry.active.filter((p) => p.pack.jurisdiction === null || wanted.has(p.pack.jurisdiction));
@@ -93,7 +101,7 @@ function assemble(profile: Profile, contradictions: ReturnType<typeof findContra
     for (const f of r.findings as FindingRecord[]) findings.push(f);
   }
   return {
-    profileHash: canonicalHash(profile),
+    profileHash: profileHash(profile),
     results,
     evidence: [...requiredBy.keys()].sort().map((id) => ({ id, requiredBy: requiredBy.get(id)! })),
     findings,

@@ -427,7 +427,9 @@ export interface components {
                 changes: string;
             }[];
             /** @description The rule pack file as loaded (json-rules-engine rules plus metadata); its canonical JSON hashes to `hash` */
-            pack: Record<string, never>;
+            pack: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: {

@@ -19,6 +19,7 @@ export function createDb(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA'
       client: 'pg',
       connection: config.DATABASE_URL,
       searchPath: [schema],
+      acquireConnectionTimeout: 10_000,
       pool: {
         min: 0,
         max: 10,

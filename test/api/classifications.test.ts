@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { classify } from '../../src/classification/classify';
+import { localizeClassification } from '../../src/classification/localize';
+import { expectContract, openTestApp, testRegistry, type TestApp } from '../helpers/app';
+import { profileArb } from '../helpers/arbitraries';
+import { profile } from '../helpers/profiles';
+
+let t: TestApp;
+beforeAll(async () => { t = await openTestApp(); });
+afterAll(async () => t.close());
+
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url: '/v1/classifications', payload: body as object, headers });
+
+describe('POST /v1/classifications', () => {
+  test('classifies a profile: every selected framework, evidence with requiredBy, contract-valid', async () => {
+    const res = await post(profile({ significance: 'treat_or_diagnose', situations: ['critical'] }));
+    expect(res.statusCode).toBe(200);
+    expectContract('classifyProfile', res);
+    const body = res.json();
+    expect(body.language).toBe('en');
+    expect(body.results.map((r: { framework: string }) => r.framework)).toEqual(expect.arrayContaining(['ru-differentiated', 'ru-current', 'imdrf-samd']));
+    const imdrf = body.results.find((r: { framework: string }) => r.framework === 'imdrf-samd');
+    expect(imdrf).toMatchObject({ class: 'IV', disposition: 'determined', ruleset: 'imdrf-samd@1.0.0' });
+    expect(imdrf.rulesetHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(body.evidence.find((e: { id: string }) => e.id === 'E01').requiredBy).toEqual(expect.arrayContaining(['imdrf-samd', 'ru-differentiated']));
+  });
+
+  test('speaks Russian when asked (Accept-Language), English by default', async () => {
+    const p = profile({ significance: 'treat_or_diagnose', situations: ['critical'] });
+    const ru = (await post(p, { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.8' })).json();
+    const en = (await post(p, { 'accept-language': 'de, en;q=0.5' })).json();
+    expect(ru.language).toBe('ru');
+    expect(en.language).toBe('en');
+    const reasonRu = ru.results[0].reasons[0].text as string;
+    expect(reasonRu).toMatch(/[а-яё]/i);
+    expect(en.results[0].reasons[0].text).toMatch(/^[\x20-\x7E«»–—’]+$/);
+    expect(ru.evidence[0].title).toMatch(/[а-яё]/i);
+    // Same decision in both languages.
+    expect(ru.results.map((r: { class: string }) => r.class)).toEqual(en.results.map((r: { class: string }) => r.class));
+  });
+
+  test('the HTTP answer is the pure classification, localized: nothing else decides', async () => {
+    for (const p of fc.sample(profileArb, { numRuns: 25, seed: 3 })) {
+      const res = await post(p);
+      expect(res.statusCode).toBe(200);
+      expectContract('classifyProfile', res);
+      expect(res.json()).toEqual(JSON.parse(JSON.stringify(localizeClassification(classify(testRegistry(), p), testRegistry(), 'en'))));
+    }
+  });
+
+  test('stateless: nothing is stored', async () => {
+    await post(profile());
+    const count = await t.testDb.db('systems').count({ n: '*' }).first();
+    expect(Number(count!.n)).toBe(0);
+  });
+
+  test('hundreds of different profiles at once get the answers each gets alone', async () => {
+    const profiles = fc.sample(profileArb, { numRuns: 200, seed: 11 });
+    const alone: string[] = [];
+    for (const p of profiles) alone.push((await post(p)).body);
+    const together = await Promise.all(profiles.map((p) => post(p)));
+    expect(together.map((r) => r.body)).toEqual(alone);
+  });
+});
+
+describe('bad input: RFC 9457 problem+json naming what is wrong', () => {
+  const problem = (res: { statusCode: number; headers: Record<string, unknown>; json: () => any }, status: number) => {
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = res.json();
+    expect(body).toMatchObject({ status, type: expect.stringContaining('https://'), title: expect.any(String) });
+    return body;
+  };
+
+  test('unknown fields are rejected by name', async () => {
+    const body = problem(await post({ ...profile(), colour: 'blue', manufacturer: { name: 'x', country: 'RU', city: 'Kazan' } }), 400);
+    expect(body.errors).toEqual(expect.arrayContaining([
+      { in: 'body', field: '/colour', message: 'unknown field' },
+      { in: 'body', field: '/manufacturer/city', message: 'unknown field' },
+    ]));
+  });
+
+  test('each bad field is named: missing required, wrong enum, duplicates in a set, too short, bad country', async () => {
+    const { medicalPurpose: _omit, ...rest } = profile();
+    const bad = { ...rest, autonomy: 'full', situations: ['serious', 'serious'], intendedPurpose: 'short', manufacturer: { name: 'x', country: 'Russia' } };
+    const body = problem(await post(bad), 400);
+    const fields = body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['/medicalPurpose', '/autonomy', '/situations', '/intendedPurpose', '/manufacturer/country']));
+    expect(body.errors.find((e: { field: string }) => e.field === '/autonomy').message).toContain('autonomous');
+  });
+
+  test('malformed JSON → 400', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/classifications', payload: '{"name": ', headers: { 'content-type': 'application/json' } });
+    expect(problem(res, 400).title).toBe('Malformed JSON');
+  });
+
+  test('empty body → 400', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/classifications', payload: '', headers: { 'content-type': 'application/json' } });
+    problem(res, 400);
+  });
+
+  test('unsupported content type → 415', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/classifications', payload: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    problem(res, 415);
+  });
+
+  test('a body over 1 MiB → 413', async () => {
+    const res = await post({ ...profile(), intendedPurpose: 'x'.repeat(1024 * 1024 + 10) });
+    problem(res, 413);
+  });
+
+  test('an unknown route → 404 problem', async () => {
+    problem(await t.app.inject({ method: 'GET', url: '/v1/nothing-here' }), 404);
+  });
+
+  test('the request id comes back in the header and the problem, taken from x-request-id when sent', async () => {
+    const res = await post({}, { 'x-request-id': 'req-abc-123' });
+    expect(res.headers['x-request-id']).toBe('req-abc-123');
+    expect(problem(res, 400).requestId).toBe('req-abc-123');
+  });
+});

@@ -1,0 +1,29 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { buildApp, loggerOptions } from '../src/app';
+import { openTestDb } from './helpers/db';
+import { testConfig, testRegistry } from './helpers/app';
+import { profile } from './helpers/profiles';
+
+test('JSON logs carry the request id on every request line and no profile contents at info', async () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({ write(chunk, _enc, cb) { for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l)); cb(); } });
+  const testDb = await openTestDb();
+  const options = loggerOptions({ LOG_LEVEL: 'info' }) as pino.LoggerOptions;
+  const app = await buildApp(testConfig(), { db: testDb.db, registry: testRegistry(), loggerInstance: pino(options, sink) });
+  const secret = 'Purpose mentioning a very secret clinical detail XYZZY.';
+  await app.inject({ method: 'POST', url: '/v1/classifications', payload: profile({ intendedPurpose: secret }), headers: { 'x-request-id': 'trace-42' } });
+  await app.inject({ method: 'POST', url: '/v1/systems', payload: profile({ intendedPurpose: secret, name: 'SecretName' }) });
+  await app.inject({ method: 'POST', url: '/v1/classifications', payload: { ...profile(), intendedPurpose: 12 } });
+  await app.close();
+  await testDb.close();
+
+  const requestLines = lines.filter((l) => l.msg !== 'Server listening' && l.level === 30);
+  expect(requestLines.length).toBeGreaterThanOrEqual(6);
+  for (const l of requestLines) expect(typeof l.reqId).toBe('string');
+  expect(requestLines.filter((l) => l.reqId === 'trace-42').length).toBeGreaterThanOrEqual(2);
+  const text = lines.map((l) => JSON.stringify(l)).join('\n');
+  expect(text).not.toContain('XYZZY');
+  expect(text).not.toContain('SecretName');
+  expect(lines.some((l) => l.msg === 'system registered' && typeof l.systemId === 'string')).toBe(true);
+});
