@@ -50,7 +50,7 @@ async function evaluateAll(registry: Registry, packs: LoadedPack[], facts: Facts
     if (!needed.has(pack.id)) continue;
     let f = facts;
     for (const dep of pack.pack.dependsOn ?? []) {
-      f = { ...f, ...dependencyFacts(registry.evaluationOrder.find((x) => x.id === dep)!, outcomes.get(dep)!) };
+      f = Object.assign(Object.create(f), dependencyFacts(registry.evaluationOrder.find((x) => x.id === dep)!, outcomes.get(dep)!));
     }
     const out = evaluate(pack, f);
     outcomes.set(pack.id, out instanceof Promise ? await out : out);
@@ -67,7 +67,7 @@ function evaluateAllSync(registry: Registry, packs: LoadedPack[], facts: Facts):
     let f = facts;
     for (const dep of pack.pack.dependsOn ?? []) {
       const depPack = registry.evaluationOrder.find((x) => x.id === dep)!;
-      f = { ...f, ...dependencyFacts(depPack, run(depPack)) };
+      f = Object.assign(Object.create(f), dependencyFacts(depPack, run(depPack)));
     }
     const out = evaluatePack(pack, f);
     outcomes.set(pack.id, out);

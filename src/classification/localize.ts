@@ -57,10 +57,7 @@ export function localizeClassification(record: ClassificationRecord, registry: R
     })),
     evidence: record.evidence.map((e) => {
       const def = registry.evidenceIndex.get(e.id);
-      const base: EvidenceItem = def
-        ? localizeEvidenceItem(def, lang)
-        : { id: e.id, title: e.id, description: '', standards: [], acceptanceCriteria: [], sources: [] };
-      return { ...base, requiredBy: e.requiredBy };
+      return { id: e.id, title: def ? def.title[lang] : e.id, standards: def?.standards ?? [], requiredBy: e.requiredBy };
     }),
     findings: record.findings.map((f) => ({ code: f.code, fields: f.fields, text: f.text[lang], ...(f.framework ? { framework: f.framework } : {}) })),
   };

@@ -316,15 +316,21 @@ export interface components {
             standards: string[];
             acceptanceCriteria: string[];
             sources: components["schemas"]["Source"][];
+        };
+        EvidenceRequirement: {
+            id: string;
+            title: string;
+            standards: string[];
             /** @description The frameworks whose result requires this item */
-            requiredBy?: string[];
+            requiredBy: string[];
         };
         ClassificationResult: {
             profileHash: string;
             /** @enum {string} */
             language: "en" | "ru";
             results: components["schemas"]["FrameworkResult"][];
-            evidence: components["schemas"]["EvidenceItem"][];
+            /** @description The union of the evidence the frameworks require; full descriptions and acceptance criteria are in GET /v1/evidence */
+            evidence: components["schemas"]["EvidenceRequirement"][];
             findings: components["schemas"]["Finding"][];
         };
         ClassSummary: {

@@ -130,13 +130,13 @@ function adjustRank(pack: LoadedPack, rank: number, op: string, cls: string | un
 /** The facts consequence rules see: the decision facts plus the settled class. */
 export function consequenceFacts(pack: LoadedPack, facts: Facts, d: Decision): Facts {
   const cls = d.rank === null ? null : pack.classes[d.rank];
-  return {
-    ...facts,
-    class: cls,
-    classRank: d.rank ?? -1,
-    device: d.qualified,
-    disposition: d.requiresReview ? 'requires_review' : 'determined',
-  };
+  // The decision facts stay on the prototype: no copy of every fact per pack.
+  const out = Object.create(facts) as Record<string, unknown>;
+  out.class = cls;
+  out.classRank = d.rank ?? -1;
+  out.device = d.qualified;
+  out.disposition = d.requiresReview ? 'requires_review' : 'determined';
+  return out as Facts;
 }
 
 export function finish(pack: LoadedPack, d: Decision, consequences: Rule<ConsequenceEvent>[]): FrameworkOutcome {

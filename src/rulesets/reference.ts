@@ -13,7 +13,10 @@ async function fired<E>(rules: Rule<E>[], shared: Record<string, Condition>, fac
   const engine = new Engine([], { allowUndefinedFacts: false });
   for (const [name, cond] of Object.entries(shared)) engine.setCondition(name, cond as never);
   for (const r of rules) engine.addRule(r as unknown as RuleProperties);
-  const { events } = await engine.run({ ...facts } as Record<string, unknown>);
+  const flat: Record<string, unknown> = {};
+  // Facts may be layered on prototypes (decision facts under consequence facts): take them all.
+  for (const key in facts) flat[key] = facts[key];
+  const { events } = await engine.run(flat);
   const byName = new Map(rules.map((r) => [r.name, r]));
   return events.map((e) => byName.get((e.params as { rule: string }).rule)!);
 }

@@ -97,10 +97,10 @@ describe(`systems on ${databaseKind}`, () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.app.inject({ method: 'GET', url: `/v1/systems?limit=2${cursor ? `&cursor=${cursor}` : ''}` });
+      const res: { statusCode: number; json: () => any } & Parameters<typeof expectContract>[1] = await t.app.inject({ method: 'GET', url: `/v1/systems?limit=2${cursor ? `&cursor=${cursor}` : ''}` });
       expect(res.statusCode).toBe(200);
       expectContract('listSystems', res);
-      const page = res.json();
+      const page: { items: Array<{ id: string }>; nextCursor: string | null } = res.json();
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((s: { id: string }) => s.id));
       cursor = page.nextCursor;

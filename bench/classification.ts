@@ -1,0 +1,103 @@
+/**
+ * npm run bench: classification throughput as a ratio of a bare validated echo of the same
+ * profiles, both measured in this run on this machine, plus in-process latency of one
+ * classification (compiled predicates, and json-rules-engine itself for comparison).
+ *
+ * BENCH_SECONDS (default 10) sets the length of each load run.
+ */
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import fc from 'fast-check';
+import { classify, classifyReference } from '../src/classification/classify';
+import { loadRegistry } from '../src/rulesets/registry';
+import { profileArb } from '../test/helpers/arbitraries';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 16;
+const profiles = fc.sample(profileArb, { numRuns: 256, seed: 2026 });
+const bodies = profiles.map((p) => JSON.stringify(p));
+
+function load(url: string, headers: Record<string, string> = {}): Promise<autocannon.Result> {
+  let i = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { 'content-type': 'application/json', ...headers },
+        requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function latency() {
+  const registry = loadRegistry(join(__dirname, '../rules'));
+  const times = (n: number, f: (i: number) => void) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = process.hrtime.bigint();
+      f(i);
+      out.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+    return out.sort((a, b) => a - b);
+  };
+  times(2000, (i) => classify(registry, profiles[i % profiles.length]));
+  const compiled = times(20000, (i) => classify(registry, profiles[i % profiles.length]));
+  const reference: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const t0 = process.hrtime.bigint();
+    await classifyReference(registry, profiles[i % profiles.length]);
+    reference.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  reference.sort((a, b) => a - b);
+  return { compiled, reference, packs: registry.active.map((p) => p.ruleset) };
+}
+
+async function main() {
+  const child = fork(join(__dirname, 'servers.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ports = await new Promise<{ service: number; echo: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { service: number; echo: number }));
+    child.once('exit', (code) => reject(new Error(`servers exited with ${code}`)));
+  });
+  try {
+    // Warm both up, then measure each alone.
+    await load(`http://127.0.0.1:${ports.echo}/echo`);
+    const echo = await load(`http://127.0.0.1:${ports.echo}/echo`);
+    await load(`http://127.0.0.1:${ports.service}/v1/classifications`);
+    const service = await load(`http://127.0.0.1:${ports.service}/v1/classifications`);
+    const lat = await latency();
+
+    const bad = echo.non2xx + service.non2xx + echo.errors + service.errors;
+    const ratio = service.requests.average / echo.requests.average;
+    const f = (n: number) => n.toFixed(1);
+    console.log(`\nmedai-risk benchmark (${SECONDS}s per run, ${CONNECTIONS} connections, ${bodies.length} distinct profiles)`);
+    console.log(`rule packs: ${lat.packs.join(', ')}`);
+    console.log(`baseline  validated echo          ${f(echo.requests.average).padStart(9)} req/s  p50 ${echo.latency.p50} ms  p99 ${echo.latency.p99} ms`);
+    console.log(`service   POST /v1/classifications ${f(service.requests.average).padStart(9)} req/s  p50 ${service.latency.p50} ms  p99 ${service.latency.p99} ms`);
+    console.log(`throughput ratio (classification / echo): ${ratio.toFixed(2)}  (goal ≥ 0.50)`);
+    const cp50 = percentile(lat.compiled, 50);
+    const rp50 = percentile(lat.reference, 50);
+    console.log(`in-process classification, all packs: p50 ${cp50.toFixed(1)} µs, p99 ${percentile(lat.compiled, 99).toFixed(1)} µs (compiled)`);
+    console.log(`                   json-rules-engine: p50 ${rp50.toFixed(1)} µs, p99 ${percentile(lat.reference, 99).toFixed(1)} µs (reference; compiled is ${(rp50 / cp50).toFixed(0)}× faster)`);
+    if (bad > 0) {
+      console.error(`${bad} requests failed or answered non-2xx: the figures are not valid`);
+      process.exitCode = 1;
+    }
+  } finally {
+    child.send('stop');
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
