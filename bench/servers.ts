@@ -25,7 +25,7 @@ async function main() {
   echo.post('/echo', { schema: { body: profileSchema, response: { 200: profileSchema } } }, async (req) => req.body);
   await echo.listen({ port: 0, host: '127.0.0.1' });
 
-  const port = (a: typeof echo) => (a.server.address() as { port: number }).port;
+  const port = (a: { server: { address: () => unknown } }) => (a.server.address() as { port: number }).port;
   process.send!({ service: port(service), echo: port(echo) });
   process.on('message', async () => {
     await Promise.all([service.close(), echo.close()]);

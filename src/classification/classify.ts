@@ -6,6 +6,8 @@ import type { Facts, Text } from '../rulesets/types';
 import { findContradictions } from './contradictions';
 import { deriveFacts } from './facts';
 import { jurisdictionsOf, type Profile } from './profile';
+import { summarize, type Summary } from './summary';
+import type { Counterfactual } from './counterfactuals';
 
 /**
  * A classification in both languages: what is stored, and what every response is rendered from.
@@ -16,6 +18,9 @@ export type ClassificationRecord = {
   results: FrameworkOutcome[];
   evidence: Array<{ id: string; requiredBy: string[] }>;
   findings: Array<{ code: string; fields: string[]; text: Text; framework?: string }>;
+  summary: Summary;
+  /** Present when asked for (they cost many re-evaluations). */
+  counterfactuals?: Counterfactual[];
 };
 
 /** sha256 of the canonical profile; arrays are sets, so their order does not change the hash. */
@@ -79,17 +84,17 @@ function evaluateAllSync(registry: Registry, packs: LoadedPack[], facts: Facts):
 export function classify(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): ClassificationRecord {
   const contradictions = findContradictions(profile);
   const facts = deriveFacts(profile, contradictions);
-  return assemble(profile, contradictions, evaluateAllSync(registry, packs, facts));
+  return assemble(registry, profile, contradictions, evaluateAllSync(registry, packs, facts));
 }
 
 /** The same classification through json-rules-engine itself (the reference evaluator). */
 export async function classifyReference(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): Promise<ClassificationRecord> {
   const contradictions = findContradictions(profile);
   const facts = deriveFacts(profile, contradictions);
-  return assemble(profile, contradictions, await evaluateAll(registry, packs, facts, evaluatePackReference));
+  return assemble(registry, profile, contradictions, await evaluateAll(registry, packs, facts, evaluatePackReference));
 }
 
-function assemble(profile: Profile, contradictions: ReturnType<typeof findContradictions>, results: FrameworkOutcome[]): ClassificationRecord {
+function assemble(registry: Registry, profile: Profile, contradictions: ReturnType<typeof findContradictions>, results: FrameworkOutcome[]): ClassificationRecord {
   const requiredBy = new Map<string, string[]>();
   const findings: ClassificationRecord['findings'] = contradictions.map((c) => ({ code: 'contradiction', fields: c.fields, text: c.text }));
   for (const r of results) {
@@ -105,5 +110,6 @@ function assemble(profile: Profile, contradictions: ReturnType<typeof findContra
     results,
     evidence: [...requiredBy.keys()].sort().map((id) => ({ id, requiredBy: requiredBy.get(id)! })),
     findings,
+    summary: summarize(registry, results),
   };
 }

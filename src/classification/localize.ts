@@ -27,6 +27,9 @@ export function pickLanguage(header: string | string[] | undefined): Lang {
 
 export const t = (text: Text, lang: Lang): string => text[lang];
 
+/** A change's values as JSON (they may be strings, booleans, arrays or null). */
+const jsonChange = (c: { field: string; from: unknown; to: unknown }) => ({ field: c.field, from: c.from ?? null, to: c.to ?? null });
+
 export function localizeEvidenceItem(item: EvidenceItemDef, lang: Lang): EvidenceItem {
   return {
     id: item.id,
@@ -60,5 +63,14 @@ export function localizeClassification(record: ClassificationRecord, registry: R
       return { id: e.id, title: def ? def.title[lang] : e.id, standards: def?.standards ?? [], requiredBy: e.requiredBy };
     }),
     findings: record.findings.map((f) => ({ code: f.code, fields: f.fields, text: f.text[lang], ...(f.framework ? { framework: f.framework } : {}) })),
+    summary: {
+      highestBurden: record.summary.highestBurden,
+      thirdParty: record.summary.thirdParty.map((x) => ({ ...x, who: x.who[lang] })),
+      timeline: record.summary.timeline.map((x) => ({ ...x, text: x.text[lang] })),
+      firstObligation: record.summary.firstObligation && { ...record.summary.firstObligation, text: record.summary.firstObligation.text[lang] },
+      requiresReview: record.summary.requiresReview,
+      notRegulated: record.summary.notRegulated,
+    },
+    ...(record.counterfactuals ? { counterfactuals: record.counterfactuals.map((c) => ({ ...c, changes: c.changes.map(jsonChange), text: c.text[lang] })) } : {}),
   };
 }

@@ -332,6 +332,48 @@ export interface components {
             /** @description The union of the evidence the frameworks require; full descriptions and acceptance criteria are in GET /v1/evidence */
             evidence: components["schemas"]["EvidenceRequirement"][];
             findings: components["schemas"]["Finding"][];
+            summary: components["schemas"]["Summary"];
+            /** @description Present when asked for (`include=counterfactuals`) and on stored versions */
+            counterfactuals?: components["schemas"]["Counterfactual"][];
+        };
+        /** @description The side-by-side view in one glance */
+        Summary: {
+            /** @description The frameworks whose class is highest on their own scale */
+            highestBurden: {
+                framework: string;
+                class: string;
+                pathway: string | null;
+            }[];
+            /** @description The frameworks whose pathway needs a third party, and who that is */
+            thirdParty: {
+                framework: string;
+                pathway: string;
+                who: string;
+            }[];
+            /** @description Dated obligations, earliest first */
+            timeline: components["schemas"]["TimelineEntry"][];
+            firstObligation: components["schemas"]["TimelineEntry"] | null;
+            requiresReview: string[];
+            /** @description Frameworks that answer their not-applicable class (not a device, minimal, ...) */
+            notRegulated: string[];
+        };
+        TimelineEntry: {
+            /** Format: date */
+            date: string;
+            framework: string;
+            obligation: string;
+            text: string;
+        };
+        Counterfactual: {
+            framework: string;
+            from: string;
+            to: string;
+            changes: {
+                field: string;
+                from: unknown;
+                to: unknown;
+            }[];
+            text: string;
         };
         ClassSummary: {
             framework: string;
@@ -489,7 +531,10 @@ export type $defs = Record<string, never>;
 export interface operations {
     classifyProfile: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `counterfactuals`: also compute, per framework, the smallest change of the declared facts that moves the class down one step (many re-evaluations: slower) */
+                include?: "counterfactuals";
+            };
             header?: {
                 /** @description `ru` or `en` (default `en`) */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];

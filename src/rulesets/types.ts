@@ -48,6 +48,7 @@ export type RulePack = {
   notApplicableClass: string;
   dependsOn?: string[];
   pathways?: Record<string, string | null>;
+  thirdParty?: Record<string, Text>;
   sources: Array<{ id: string; ref: string; status: SourceStatus; url?: string }>;
   changelog: Array<{ version: string; date: string; changes: Text }>;
   notes?: Text;

@@ -6,6 +6,7 @@ import { AppError, notFound } from '../platform/errors';
 import { pinPacks } from '../rulesets/store';
 import type { Registry } from '../rulesets/registry';
 import { assessChange } from './change';
+import { counterfactuals } from '../classification/counterfactuals';
 import { systemsRepository as repo, type SystemRow, type VersionRow } from './repository';
 import { FRAMEWORK_ORDER } from '../rulesets/registry';
 
@@ -30,10 +31,16 @@ function decodeCursor(cursor: string): number {
 /** Registers systems and their versions: classification, pinning and storage in one transaction. */
 export function createSystemsService(deps: { db: Knex; registry: Registry; classifier: Classifier }) {
   const { db, registry, classifier } = deps;
+  // Stored versions keep their counterfactuals: they are written rarely and read by reviewers.
+  const classifyWithCounterfactuals = async (profile: Profile) => {
+    const record = await classifier.classify(profile);
+    record.counterfactuals = counterfactuals(registry, profile, record.results);
+    return record;
+  };
 
   return {
     async register(profile: Profile): Promise<SystemWithVersion> {
-      const classification = await classifier.classify(profile);
+      const classification = await classifyWithCounterfactuals(profile);
       const now = new Date().toISOString();
       const system: SystemRow = { id: randomUUID(), seq: 0, name: profile.name, manufacturer: profile.manufacturer.name, currentVersion: 1, createdAt: now, updatedAt: now };
       const current: VersionRow = { systemId: system.id, number: 1, profile, profileHash: classification.profileHash, classification, changeAssessment: null, createdAt: now };
@@ -46,7 +53,7 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
     },
 
     async addVersion(systemId: string, profile: Profile): Promise<VersionRow> {
-      const classification = await classifier.classify(profile);
+      const classification = await classifyWithCounterfactuals(profile);
       return db.transaction(async (trx) => {
         const system = await repo.lockSystem(trx, systemId);
         if (!system) throw notFound(`System ${systemId}`);
