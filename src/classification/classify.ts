@@ -1,8 +1,8 @@
-import { canonicalHash } from '../platform/canonical';
+import { canonicalJson, sha256 } from '../platform/canonical';
 import type { FindingRecord, FrameworkOutcome } from '../rulesets/decide';
 import { dependencyFacts, evaluatePack, type LoadedPack, type Registry } from '../rulesets/registry';
 import { evaluatePackReference } from '../rulesets/reference';
-import type { Facts, Text } from '../rulesets/types';
+import type { FactValue, Text } from '../rulesets/types';
 import { findContradictions } from './contradictions';
 import { deriveFacts } from './facts';
 import { jurisdictionsOf, type Profile } from './profile';
@@ -23,12 +23,9 @@ export type ClassificationRecord = {
   counterfactuals?: Counterfactual[];
 };
 
-/** sha256 of the canonical profile; arrays are sets, so their order does not change the hash. */
+/** sha256 of the canonical profile; its arrays are sets, so their order does not change the hash. */
 export function profileHash(profile: Profile): string {
-  const sets: Record<string, unknown> = { ...profile };
-  for (const [k, v] of Object.entries(sets)) if (Array.isArray(v)) sets[k] = [...v].sort();
-  if (profile.trainingData?.sources) sets.trainingData = { ...profile.trainingData, sources: [...profile.trainingData.sources].sort() };
-  return canonicalHash(sets);
+  return sha256(canonicalJson(profile, { sortArrays: true }));
 }
 
 export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] {
@@ -36,13 +33,13 @@ export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] 
   return registry.active.filter((p) => p.pack.jurisdiction === null || wanted.has(p.pack.jurisdiction));
 }
 
-type Evaluate = (pack: LoadedPack, facts: Facts) => FrameworkOutcome | Promise<FrameworkOutcome>;
+type Evaluate = (pack: LoadedPack, facts: Record<string, FactValue>) => FrameworkOutcome | Promise<FrameworkOutcome>;
 
 /**
  * Evaluates the selected packs, each after the packs it depends on (a dependency outside the
  * profile's jurisdictions is evaluated too, but not shown), in display order.
  */
-async function evaluateAll(registry: Registry, packs: LoadedPack[], facts: Facts, evaluate: Evaluate): Promise<FrameworkOutcome[]> {
+async function evaluateAll(registry: Registry, packs: LoadedPack[], facts: Record<string, FactValue>, evaluate: Evaluate): Promise<FrameworkOutcome[]> {
   const needed = new Set<string>();
   const need = (p: LoadedPack) => {
     if (needed.has(p.id)) return;
@@ -53,9 +50,9 @@ async function evaluateAll(registry: Registry, packs: LoadedPack[], facts: Facts
   const outcomes = new Map<string, FrameworkOutcome>();
   for (const pack of registry.evaluationOrder) {
     if (!needed.has(pack.id)) continue;
-    let f = facts;
+    const f = facts;
     for (const dep of pack.pack.dependsOn ?? []) {
-      f = Object.assign(Object.create(f), dependencyFacts(registry.evaluationOrder.find((x) => x.id === dep)!, outcomes.get(dep)!));
+      Object.assign(f, dependencyFacts(registry.evaluationOrder.find((x) => x.id === dep)!, outcomes.get(dep)!));
     }
     const out = evaluate(pack, f);
     outcomes.set(pack.id, out instanceof Promise ? await out : out);
@@ -64,15 +61,15 @@ async function evaluateAll(registry: Registry, packs: LoadedPack[], facts: Facts
 }
 
 /** Synchronous twin of evaluateAll for the compiled evaluator (no promise per request). */
-function evaluateAllSync(registry: Registry, packs: LoadedPack[], facts: Facts): FrameworkOutcome[] {
+function evaluateAllSync(registry: Registry, packs: LoadedPack[], facts: Record<string, FactValue>): FrameworkOutcome[] {
   const outcomes = new Map<string, FrameworkOutcome>();
   const run = (pack: LoadedPack): FrameworkOutcome => {
     const known = outcomes.get(pack.id);
     if (known) return known;
-    let f = facts;
+    const f = facts;
     for (const dep of pack.pack.dependsOn ?? []) {
       const depPack = registry.evaluationOrder.find((x) => x.id === dep)!;
-      f = Object.assign(Object.create(f), dependencyFacts(depPack, run(depPack)));
+      Object.assign(f, dependencyFacts(depPack, run(depPack)));
     }
     const out = evaluatePack(pack, f);
     outcomes.set(pack.id, out);

@@ -1,4 +1,4 @@
-import type { Facts } from '../rulesets/types';
+import type { FactValue } from '../rulesets/types';
 import { CLINICAL_PURPOSES, HCP_USERS, LAY_USERS, highestSituation, type Profile } from './profile';
 import type { Contradiction } from './contradictions';
 
@@ -7,7 +7,7 @@ import type { Contradiction } from './contradictions';
  * the vendor did not declare is `null` (never undefined), so a rule decides explicitly what a
  * missing fact means (json-rules-engine-notes §4).
  */
-export function deriveFacts(profile: Profile, contradictions: readonly Contradiction[]): Facts {
+export function deriveFacts(profile: Profile, contradictions: readonly Contradiction[]): Record<string, FactValue> {
   const users = profile.intendedUsers;
   const lay = users.filter((u) => LAY_USERS.has(u));
   const hcp = users.filter((u) => HCP_USERS.has(u));
@@ -56,6 +56,11 @@ export function deriveFacts(profile: Profile, contradictions: readonly Contradic
     generatesSyntheticContent: profile.generatesSyntheticContent ?? null,
     fdaPredicate: profile.fdaPredicate ?? null,
     contradictions: contradictions.map((c) => c.code),
+    // Written by each pack between its decision and consequence phases (see evaluatePack).
+    class: null,
+    classRank: -1,
+    device: false,
+    disposition: null,
   };
 }
 
@@ -69,5 +74,7 @@ const SAMPLE: Profile = {
 };
 
 /** Every fact name a rule may use; a pack naming any other stops the service at start-up. */
-export const DECISION_FACTS: ReadonlySet<string> = new Set(Object.keys(deriveFacts(SAMPLE, [])));
+export const DECISION_FACTS: ReadonlySet<string> = new Set(
+  Object.keys(deriveFacts(SAMPLE, [])).filter((f) => !(CONSEQUENCE_FACTS as readonly string[]).includes(f)),
+);
 export const ALL_FACTS: ReadonlySet<string> = new Set([...DECISION_FACTS, ...CONSEQUENCE_FACTS]);

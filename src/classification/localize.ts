@@ -66,8 +66,8 @@ export function localizeClassification(record: ClassificationRecord, registry: R
     summary: {
       highestBurden: record.summary.highestBurden,
       thirdParty: record.summary.thirdParty.map((x) => ({ ...x, who: x.who[lang] })),
-      timeline: record.summary.timeline.map((x) => ({ ...x, text: x.text[lang] })),
-      firstObligation: record.summary.firstObligation && { ...record.summary.firstObligation, text: record.summary.firstObligation.text[lang] },
+      timeline: record.summary.timeline,
+      firstObligation: record.summary.firstObligation,
       requiresReview: record.summary.requiresReview,
       notRegulated: record.summary.notRegulated,
     },

@@ -9,8 +9,8 @@ import type { Text } from '../rulesets/types';
 export type Summary = {
   highestBurden: Array<{ framework: string; class: string; pathway: string | null }>;
   thirdParty: Array<{ framework: string; pathway: string; who: Text }>;
-  timeline: Array<{ date: string; framework: string; obligation: string; text: Text }>;
-  firstObligation: { date: string; framework: string; obligation: string; text: Text } | null;
+  timeline: Array<{ date: string; framework: string; obligation: string }>;
+  firstObligation: { date: string; framework: string; obligation: string } | null;
   requiresReview: string[];
   notRegulated: string[];
 };
@@ -37,7 +37,7 @@ export function summarize(registry: Registry, results: FrameworkOutcome[]): Summ
     const who = r.pathway ? pack.pack.thirdParty?.[r.pathway] : undefined;
     if (r.pathway && who) thirdParty.push({ framework: r.framework, pathway: r.pathway, who });
     for (const o of r.obligations) {
-      if (o.appliesFrom) timeline.push({ date: o.appliesFrom, framework: r.framework, obligation: o.id, text: o.text });
+      if (o.appliesFrom) timeline.push({ date: o.appliesFrom, framework: r.framework, obligation: o.id });
     }
   }
   timeline.sort((a, b) => a.date.localeCompare(b.date) || a.framework.localeCompare(b.framework) || a.obligation.localeCompare(b.obligation));

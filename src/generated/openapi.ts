@@ -350,7 +350,7 @@ export interface components {
                 pathway: string;
                 who: string;
             }[];
-            /** @description Dated obligations, earliest first */
+            /** @description Dated obligations, earliest first (their texts are in the framework's `obligations`) */
             timeline: components["schemas"]["TimelineEntry"][];
             firstObligation: components["schemas"]["TimelineEntry"] | null;
             requiresReview: string[];
@@ -362,7 +362,6 @@ export interface components {
             date: string;
             framework: string;
             obligation: string;
-            text: string;
         };
         Counterfactual: {
             framework: string;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  return write(value) ?? 'null';
+export function canonicalJson(value: unknown, options: { sortArrays?: boolean } = {}): string {
+  return write(value, options.sortArrays === true) ?? 'null';
 }
 
-function write(value: unknown): string | undefined {
+function write(value: unknown, sortArrays: boolean): string | undefined {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -14,15 +14,16 @@ function write(value: unknown): string | undefined {
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + (write(value[i]) ?? 'null');
-        return out + ']';
+        const items = value.map((v) => write(v, sortArrays) ?? 'null');
+        // Sets: the same members in any order give the same text.
+        if (sortArrays) items.sort();
+        return `[${items.join(',')}]`;
       }
       const obj = value as Record<string, unknown>;
       let out = '{';
       let first = true;
       for (const key of Object.keys(obj).sort()) {
-        const v = write(obj[key]);
+        const v = write(obj[key], sortArrays);
         if (v === undefined) continue;
         out += (first ? '' : ',') + JSON.stringify(key) + ':' + v;
         first = false;

@@ -1,102 +1,96 @@
-import type { Condition, Facts, FactValue, LeafCondition, Operator, Rule } from './types';
+import type { Condition, Facts, FactValue, LeafCondition, Rule } from './types';
 
 /**
- * Compiles json-rules-engine conditions into plain predicates, once, when a pack loads.
+ * Compiles a pack's json-rules-engine conditions, once, when the pack loads, into one plain
+ * JavaScript function that returns the indices of the rules whose conditions hold.
  *
  * The operators keep json-rules-engine's own semantics (engine-default-operators.js):
  * `contains` is false unless the fact is an array, numeric operators are false unless the fact
- * parses as a number. json-rules-engine stays the reference for what a pack means; the
- * equivalence suite in test/rulesets proves these predicates fire exactly the same rules.
+ * parses as a number, `in` is `indexOf > -1`. json-rules-engine stays the reference for what a
+ * pack means; test/rulesets/equivalence.test.ts proves this compiled form fires exactly the
+ * same rules. Fact names are checked against the known facts and literals are emitted with
+ * JSON.stringify, so pack content cannot inject code.
  */
-export type Predicate = (facts: Facts) => boolean;
-
-const isNumeric = (v: unknown) => Number.parseFloat(v as string).toString() !== 'NaN';
-
-const OPERATORS: Record<Operator, (a: FactValue, b: FactValue) => boolean> = {
-  equal: (a, b) => a === b,
-  notEqual: (a, b) => a !== b,
-  in: (a, b) => (b as unknown[]).indexOf(a) > -1,
-  notIn: (a, b) => (b as unknown[]).indexOf(a) === -1,
-  contains: (a, b) => Array.isArray(a) && a.indexOf(b) > -1,
-  doesNotContain: (a, b) => Array.isArray(a) && a.indexOf(b) === -1,
-  lessThan: (a, b) => isNumeric(a) && (a as number) < (b as number),
-  lessThanInclusive: (a, b) => isNumeric(a) && (a as number) <= (b as number),
-  greaterThan: (a, b) => isNumeric(a) && (a as number) > (b as number),
-  greaterThanInclusive: (a, b) => isNumeric(a) && (a as number) >= (b as number),
-};
-
 export class UnknownFactError extends Error {}
 
-export function compileCondition(
-  condition: Condition,
-  shared: Record<string, Condition>,
-  knownFacts: ReadonlySet<string>,
-  seen: string[] = [],
-): Predicate {
-  if ('all' in condition) {
-    const parts = condition.all.map((c) => compileCondition(c, shared, knownFacts, seen));
-    return (f) => {
-      for (const p of parts) if (!p(f)) return false;
-      return true;
-    };
+const isNumeric = (v: unknown) => Number.parseFloat(v as string).toString() !== 'NaN';
+const IDENT = /^[a-zA-Z][a-zA-Z0-9_]*$/;
+const INLINE_IN_LIMIT = 8;
+
+type Ctx = { shared: Record<string, Condition>; known: ReadonlySet<string>; consts: unknown[] };
+
+function factRef(name: string, ctx: Ctx): string {
+  if (!IDENT.test(name)) throw new Error(`invalid fact name "${name}"`);
+  if (!ctx.known.has(name)) throw new UnknownFactError(`unknown fact "${name}"`);
+  return `f.${name}`;
+}
+
+function literal(value: unknown, ctx: Ctx): string {
+  if (Array.isArray(value)) {
+    ctx.consts.push(value);
+    return `C[${ctx.consts.length - 1}]`;
   }
-  if ('any' in condition) {
-    const parts = condition.any.map((c) => compileCondition(c, shared, knownFacts, seen));
-    return (f) => {
-      for (const p of parts) if (p(f)) return true;
-      return false;
-    };
+  return JSON.stringify(value);
+}
+
+function leaf(c: LeafCondition, ctx: Ctx): string {
+  const a = factRef(c.fact, ctx);
+  const v = c.value;
+  const isRef = v !== null && typeof v === 'object' && !Array.isArray(v);
+  const b = isRef ? factRef((v as { fact: string }).fact, ctx) : literal(v, ctx);
+  switch (c.operator) {
+    case 'equal': return `(${a} === ${b})`;
+    case 'notEqual': return `(${a} !== ${b})`;
+    case 'in':
+    case 'notIn': {
+      if (!isRef && !Array.isArray(v)) throw new Error(`operator "${c.operator}" needs an array value`);
+      const positive = !isRef && (v as FactValue[]).length <= INLINE_IN_LIMIT
+        ? `(${(v as FactValue[]).map((x) => `${a} === ${JSON.stringify(x)}`).join(' || ') || 'false'})`
+        : `(${b}.indexOf(${a}) > -1)`;
+      return c.operator === 'in' ? positive : `!${positive}`;
+    }
+    case 'contains': return `(Array.isArray(${a}) && ${a}.indexOf(${b}) > -1)`;
+    case 'doesNotContain': return `(Array.isArray(${a}) && ${a}.indexOf(${b}) === -1)`;
+    case 'lessThan': return `(N(${a}) && ${a} < ${b})`;
+    case 'lessThanInclusive': return `(N(${a}) && ${a} <= ${b})`;
+    case 'greaterThan': return `(N(${a}) && ${a} > ${b})`;
+    case 'greaterThanInclusive': return `(N(${a}) && ${a} >= ${b})`;
+    default: throw new Error(`unknown operator "${(c as { operator: string }).operator}"`);
   }
-  if ('not' in condition) {
-    const inner = compileCondition(condition.not, shared, knownFacts, seen);
-    return (f) => !inner(f);
-  }
-  if ('condition' in condition) {
-    const name = condition.condition;
+}
+
+function expr(c: Condition, ctx: Ctx, seen: string[]): string {
+  if ('all' in c) return `(${c.all.map((x) => expr(x, ctx, seen)).join(' && ')})`;
+  if ('any' in c) return `(${c.any.map((x) => expr(x, ctx, seen)).join(' || ')})`;
+  if ('not' in c) return `!${expr(c.not, ctx, seen)}`;
+  if ('condition' in c) {
+    const name = c.condition;
     if (seen.includes(name)) throw new Error(`shared condition "${name}" refers to itself (${[...seen, name].join(' → ')})`);
-    const target = shared[name];
+    const target = ctx.shared[name];
     if (!target) throw new Error(`unknown shared condition "${name}"`);
-    return compileCondition(target, shared, knownFacts, [...seen, name]);
+    return expr(target, ctx, [...seen, name]);
   }
-  return compileLeaf(condition, knownFacts);
+  return leaf(c, ctx);
 }
 
-function compileLeaf(leaf: LeafCondition, knownFacts: ReadonlySet<string>): Predicate {
-  const op = OPERATORS[leaf.operator];
-  if (!op) throw new Error(`unknown operator "${leaf.operator}"`);
-  if (!knownFacts.has(leaf.fact)) throw new UnknownFactError(`unknown fact "${leaf.fact}"`);
-  const fact = leaf.fact;
-  const value = leaf.value;
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const other = (value as { fact: string }).fact;
-    if (!knownFacts.has(other)) throw new UnknownFactError(`unknown fact "${other}"`);
-    return (f) => op(f[fact], f[other]);
-  }
-  if ((leaf.operator === 'in' || leaf.operator === 'notIn') && !Array.isArray(value)) {
-    throw new Error(`operator "${leaf.operator}" needs an array value`);
-  }
-  return (f) => op(f[fact], value as FactValue);
-}
+/** A pack's rules of one phase, with the function that finds which fire. */
+export type CompiledRules<E> = { rules: Rule<E>[]; fire: (facts: Facts) => number[] };
 
-export type CompiledRule<E> = { rule: Rule<E>; test: Predicate; index: number };
-
-export function compileRules<E>(
-  rules: Rule<E>[],
-  shared: Record<string, Condition>,
-  knownFacts: ReadonlySet<string>,
-): CompiledRule<E>[] {
-  return rules.map((rule, index) => {
+export function compileRules<E>(rules: Rule<E>[], shared: Record<string, Condition>, knownFacts: ReadonlySet<string>): CompiledRules<E> {
+  const ctx: Ctx = { shared, known: knownFacts, consts: [] };
+  const lines = rules.map((rule, i) => {
     try {
-      return { rule, test: compileCondition(rule.conditions, shared, knownFacts), index };
+      return `  if (${expr(rule.conditions, ctx, [])}) out.push(${i});`;
     } catch (err) {
       throw new Error(`rule "${rule.name}": ${(err as Error).message}`);
     }
   });
+  const body = `return function fire(f) {\n  const out = [];\n${lines.join('\n')}\n  return out;\n};`;
+  const fire = new Function('C', 'N', body)(ctx.consts, isNumeric) as (facts: Facts) => number[];
+  return { rules, fire };
 }
 
 /** The rules whose conditions hold, in pack order. */
-export function firedRules<E>(compiled: CompiledRule<E>[], facts: Facts): Rule<E>[] {
-  const out: Rule<E>[] = [];
-  for (const c of compiled) if (c.test(facts)) out.push(c.rule);
-  return out;
+export function firedRules<E>(compiled: CompiledRules<E>, facts: Facts): Rule<E>[] {
+  return compiled.fire(facts).map((i) => compiled.rules[i]);
 }

@@ -1,4 +1,4 @@
-import type { ConsequenceEvent, DecisionEvent, Facts, Rule, Source, Text } from './types';
+import type { ConsequenceEvent, DecisionEvent, FactValue, Rule, Source, Text } from './types';
 import type { LoadedPack } from './registry';
 
 /**
@@ -127,16 +127,12 @@ function adjustRank(pack: LoadedPack, rank: number, op: string, cls: string | un
   }
 }
 
-/** The facts consequence rules see: the decision facts plus the settled class. */
-export function consequenceFacts(pack: LoadedPack, facts: Facts, d: Decision): Facts {
-  const cls = d.rank === null ? null : pack.classes[d.rank];
-  // The decision facts stay on the prototype: no copy of every fact per pack.
-  const out = Object.create(facts) as Record<string, unknown>;
-  out.class = cls;
-  out.classRank = d.rank ?? -1;
-  out.device = d.qualified;
-  out.disposition = d.requiresReview ? 'requires_review' : 'determined';
-  return out as Facts;
+/** Writes the settled class on a classification's fact object, for its consequence rules. */
+export function setConsequenceFacts(pack: LoadedPack, facts: Record<string, FactValue>, d: Decision): void {
+  facts.class = d.rank === null ? null : pack.classes[d.rank];
+  facts.classRank = d.rank ?? -1;
+  facts.device = d.qualified;
+  facts.disposition = d.requiresReview ? 'requires_review' : 'determined';
 }
 
 export function finish(pack: LoadedPack, d: Decision, consequences: Rule<ConsequenceEvent>[]): FrameworkOutcome {

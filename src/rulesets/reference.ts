@@ -1,7 +1,7 @@
 import { Engine, type RuleProperties } from 'json-rules-engine';
-import { consequenceFacts, decide, finish, type FrameworkOutcome } from './decide';
+import { decide, finish, setConsequenceFacts, type FrameworkOutcome } from './decide';
 import type { LoadedPack } from './registry';
-import type { Condition, Facts, Rule } from './types';
+import type { Condition, Facts, FactValue, Rule } from './types';
 
 /**
  * Evaluates a pack with json-rules-engine itself: the reference meaning of a pack. A fresh
@@ -24,5 +24,8 @@ async function fired<E>(rules: Rule<E>[], shared: Record<string, Condition>, fac
 export async function evaluatePackReference(pack: LoadedPack, facts: Facts): Promise<FrameworkOutcome> {
   const shared = pack.pack.conditions ?? {};
   const d = decide(pack, await fired(pack.pack.rules, shared, facts));
-  return finish(pack, d, await fired(pack.pack.consequences, shared, consequenceFacts(pack, facts, d)));
+  const withClass: Record<string, FactValue> = {};
+  for (const key in facts) withClass[key] = facts[key];
+  setConsequenceFacts(pack, withClass, d);
+  return finish(pack, d, await fired(pack.pack.consequences, shared, withClass));
 }

@@ -4,9 +4,9 @@ import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { canonicalHash } from '../platform/canonical';
 import { ALL_FACTS } from '../classification/facts';
-import { compileRules, firedRules, type CompiledRule } from './compile';
-import { consequenceFacts, decide, finish, type FrameworkOutcome } from './decide';
-import type { ConsequenceEvent, DecisionEvent, EvidenceCatalogue, Facts, RulePack } from './types';
+import { compileRules, firedRules, type CompiledRules } from './compile';
+import { decide, finish, setConsequenceFacts, type FrameworkOutcome } from './decide';
+import type { ConsequenceEvent, DecisionEvent, EvidenceCatalogue, Facts, FactValue, RulePack } from './types';
 
 const camel = (id: string) => id.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 
@@ -33,8 +33,8 @@ export type LoadedPack = {
   classes: string[];
   rank: (cls: string) => number;
   ruleIndex: Map<string, number>;
-  decision: CompiledRule<DecisionEvent>[];
-  consequences: CompiledRule<ConsequenceEvent>[];
+  decision: CompiledRules<DecisionEvent>;
+  consequences: CompiledRules<ConsequenceEvent>;
 };
 
 export type Registry = {
@@ -131,8 +131,8 @@ export function loadPack(pack: RulePack, shown: string, evidenceIds: ReadonlySet
     }
   });
   const shared = pack.conditions ?? {};
-  let decision: CompiledRule<DecisionEvent>[] = [];
-  let consequences: CompiledRule<ConsequenceEvent>[] = [];
+  let decision: CompiledRules<DecisionEvent> | undefined;
+  let consequences: CompiledRules<ConsequenceEvent> | undefined;
   try {
     const depFacts = (pack.dependsOn ?? []).flatMap(dependencyFactNames);
     const decisionFacts = new Set([...ALL_FACTS, ...depFacts].filter((f) => !['class', 'classRank', 'device', 'disposition'].includes(f)));
@@ -155,8 +155,8 @@ export function loadPack(pack: RulePack, shown: string, evidenceIds: ReadonlySet
       return r;
     },
     ruleIndex,
-    decision,
-    consequences,
+    decision: decision!,
+    consequences: consequences!,
   };
 }
 
@@ -248,8 +248,13 @@ function topologicalOrder(active: LoadedPack[]): LoadedPack[] {
   return out;
 }
 
-/** One framework's answer, with the compiled predicates: synchronous, no shared state. */
+/**
+ * One framework's answer with the compiled rules: synchronous, no state kept between calls.
+ * `facts` is the scratch fact object of one classification: the consequence facts (class,
+ * classRank, device, disposition) are written on it between the two phases.
+ */
 export function evaluatePack(pack: LoadedPack, facts: Facts): FrameworkOutcome {
   const d = decide(pack, firedRules(pack.decision, facts));
-  return finish(pack, d, firedRules(pack.consequences, consequenceFacts(pack, facts, d)));
+  setConsequenceFacts(pack, facts as Record<string, FactValue>, d);
+  return finish(pack, d, firedRules(pack.consequences, facts));
 }

@@ -122,6 +122,6 @@ describe('concurrency', () => {
     const alone: string[] = [];
     for (const p of profiles) alone.push(canonicalJson(await classifyReference(registry, p)));
     const together = await Promise.all(profiles.map((p) => classifyReference(registry, p)));
-    expect(together.map(canonicalJson)).toEqual(alone);
+    expect(together.map((r) => canonicalJson(r))).toEqual(alone);
   });
 });
