@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { classify, classifyReference } from '../../src/classification/classify';
+import { classify, classifyReference, profileHash } from '../../src/classification/classify';
 import { AUTONOMY_ORDER, HARM_ORDER, SIGNIFICANCE_ORDER, SITUATION_ORDER, type Profile } from '../../src/classification/profile';
-import { canonicalJson } from '../../src/platform/canonical';
+import { canonicalJson, sha256 } from '../../src/platform/canonical';
 import { testRegistry } from '../helpers/app';
 import { clinicalProfileArb, profileArb } from '../helpers/arbitraries';
 
@@ -123,5 +123,19 @@ describe('concurrency', () => {
     for (const p of profiles) alone.push(canonicalJson(await classifyReference(registry, p)));
     const together = await Promise.all(profiles.map((p) => classifyReference(registry, p)));
     expect(together.map((r) => canonicalJson(r))).toEqual(alone);
+  });
+});
+
+describe('profile hash', () => {
+  test('equals sha256 of the canonical JSON (keys sorted, sets sorted), whatever the key order', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    fc.assert(
+      fc.property(profileArb, fc.array(text, { maxLength: 4 }), (p, sources) => {
+        const withText = { ...p, name: sources.join('"\\') || 'x', trainingData: { sources: [...new Set(sources)], size: 3 } };
+        const reversed = Object.fromEntries(Object.entries(withText).reverse()) as typeof withText;
+        expect(profileHash(reversed)).toBe(sha256(canonicalJson(withText, { sortArrays: true })));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
