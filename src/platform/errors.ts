@@ -1,17 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
+import type { components } from '../generated/openapi';
 
-/** RFC 9457 problem details: the one error shape of the service. */
-export type FieldError = { in?: 'body' | 'query' | 'params' | 'headers'; field?: string; message: string };
-export type Problem = {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  requestId?: string;
-  errors?: FieldError[];
-};
+/** RFC 9457 problem details (openapi.yaml `Problem`): the one error shape of the service. */
+export type Problem = components['schemas']['Problem'];
+export type FieldError = NonNullable<Problem['errors']>[number];
 
 const TYPE_BASE = 'https://medai-risk.dev/problems/';
 

@@ -6,7 +6,7 @@ import { operation } from '../platform/routes';
 import type { Registry } from '../rulesets/registry';
 import type { Lang } from '../rulesets/types';
 import type { SystemsService, SystemWithVersion } from './service';
-import type { VersionRow } from './repository';
+import type { SystemRow, VersionRow } from './repository';
 
 export function systemRoutes(app: FastifyInstance, deps: { contract: Contract; registry: Registry; systems: SystemsService }): void {
   const { contract, registry, systems } = deps;
@@ -19,15 +19,15 @@ export function systemRoutes(app: FastifyInstance, deps: { contract: Contract; r
     changeAssessment: v.changeAssessment,
     createdAt: v.createdAt,
   });
-  const systemDto = ({ system, current }: SystemWithVersion, lang: Lang) => ({
-    id: system.id,
-    name: system.name,
-    manufacturer: system.manufacturer,
-    currentVersion: system.currentVersion,
-    createdAt: system.createdAt,
-    updatedAt: system.updatedAt,
-    current: versionDto(current, lang),
+  const systemFields = (s: SystemRow) => ({
+    id: s.id,
+    name: s.name,
+    manufacturer: s.manufacturer,
+    currentVersion: s.currentVersion,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
   });
+  const systemDto = ({ system, current }: SystemWithVersion, lang: Lang) => ({ ...systemFields(system), current: versionDto(current, lang) });
 
   operation(app, contract, 'registerSystem', async (request, reply) => {
     const created = await systems.register(request.body as Profile);
@@ -41,12 +41,7 @@ export function systemRoutes(app: FastifyInstance, deps: { contract: Contract; r
     const page = await systems.list(q);
     return {
       items: page.items.map(({ system, classes }) => ({
-        id: system.id,
-        name: system.name,
-        manufacturer: system.manufacturer,
-        currentVersion: system.currentVersion,
-        createdAt: system.createdAt,
-        updatedAt: system.updatedAt,
+        ...systemFields(system),
         classes: classes.map((c) => ({ framework: c.framework, class: c.class, disposition: c.disposition, ruleset: c.ruleset })),
       })),
       nextCursor: page.nextCursor,
