@@ -1,5 +1,4 @@
-import { sha256 } from '../platform/canonical';
-import { loadContract } from '../platform/contract';
+import { canonicalJson, sha256 } from '../platform/canonical';
 import type { FindingRecord, FrameworkOutcome } from '../rulesets/decide';
 import { dependencyFacts, evaluatePack, type LoadedPack, type Registry } from '../rulesets/registry';
 import { evaluatePackReference } from '../rulesets/reference';
@@ -24,33 +23,9 @@ export type ClassificationRecord = {
   counterfactuals?: Counterfactual[];
 };
 
-/** Every property name a valid profile can hold, sorted: JSON.stringify writes keys in this order. */
-const PROFILE_KEYS: string[] = (() => {
-  const names = new Set<string>();
-  const walk = (schema: { properties?: Record<string, unknown>; items?: unknown }) => {
-    for (const [k, v] of Object.entries(schema.properties ?? {})) {
-      names.add(k);
-      walk(v as typeof schema);
-    }
-    if (schema.items) walk(schema.items as typeof schema);
-  };
-  walk(loadContract().schema('Profile'));
-  return [...names].sort();
-})();
-
-const sortedSet = (a: readonly string[]) => [...a].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : JSON.stringify(x) > JSON.stringify(y) ? 1 : 0));
-
-/**
- * sha256 of the canonical profile: keys sorted at every level, and arrays (sets) sorted by their
- * JSON text, i.e. canonicalJson(profile, { sortArrays: true }). A validated profile holds no
- * key outside the schema, so native JSON.stringify with the sorted key list writes exactly
- * that text, several times faster.
- */
+/** sha256 of the canonical profile: keys sorted at every level, and arrays (sets) sorted by their JSON text. */
 export function profileHash(profile: Profile): string {
-  const sets: Record<string, unknown> = { ...profile };
-  for (const [k, v] of Object.entries(profile)) if (Array.isArray(v)) sets[k] = sortedSet(v);
-  if (profile.trainingData?.sources) sets.trainingData = { ...profile.trainingData, sources: sortedSet(profile.trainingData.sources) };
-  return sha256(JSON.stringify(sets, PROFILE_KEYS));
+  return sha256(canonicalJson(profile, { sortArrays: true }));
 }
 
 export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] {

@@ -3,16 +3,18 @@ import type { Contract } from '../platform/contract';
 import { operation } from '../platform/routes';
 import type { Registry } from '../rulesets/registry';
 import type { Classifier } from './service';
-import { localizeClassification, pickLanguage } from './localize';
+import { pickLanguage } from './localize';
+import { renderClassification } from './render';
 import type { Profile } from './profile';
 import { counterfactuals } from './counterfactuals';
 
 export function classificationRoutes(app: FastifyInstance, deps: { contract: Contract; registry: Registry; classifier: Classifier }): void {
-  operation(app, deps.contract, 'classifyProfile', async (request) => {
+  operation(app, deps.contract, 'classifyProfile', async (request, reply) => {
     const profile = request.body as Profile;
     const { include } = request.query as { include?: 'counterfactuals' };
     const record = await deps.classifier.classify(profile);
     if (include === 'counterfactuals') record.counterfactuals = counterfactuals(deps.registry, profile, record.results);
-    return localizeClassification(record, deps.registry, pickLanguage(request.headers['accept-language']));
+    // Rendered from memoized fragments of the rule packs (the hot path); same JSON as the contract's serializer.
+    return reply.type('application/json; charset=utf-8').send(renderClassification(record, deps.registry, pickLanguage(request.headers['accept-language'])));
   });
 }
