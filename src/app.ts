@@ -11,6 +11,7 @@ import { registerErrorHandling } from './platform/errors';
 import { healthRoutes } from './platform/health';
 import { loadRegistry, type Registry } from './rulesets/registry';
 import { rulesetRoutes } from './rulesets/routes';
+import { checkPinnedPacks } from './rulesets/store';
 import { createSystemsService } from './systems/service';
 import { systemRoutes } from './systems/routes';
 
@@ -26,11 +27,27 @@ export type AppDeps = {
   onRoute?: (route: RouteOptions) => void;
 };
 
+/**
+ * Database errors can carry row contents (PostgreSQL's `detail`: "Failing row contains …"),
+ * which may hold profile data: logged errors keep what helps diagnose, never that.
+ */
+export function serializeError(err: Error & Record<string, unknown>) {
+  const { name, message, stack, code, constraint, table, column, statusCode } = err;
+  return { type: name, message, stack, code, constraint, table, column, statusCode };
+}
+
 export function loggerOptions(config: Pick<Config, 'LOG_LEVEL'>): FastifyServerOptions['logger'] {
   return {
     level: config.LOG_LEVEL,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'body', 'profile'], remove: true },
+    serializers: { err: serializeError as never },
   };
+}
+
+/** A caller's x-request-id is kept when it is a sane token; otherwise the service makes one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export function requestId(header: string | string[] | undefined): string {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
 /**
@@ -44,12 +61,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const ownsDb = !deps.db;
   const db = deps.db ?? createDb(config);
   if (ownsDb && config.MIGRATE_ON_START) await migrate(db);
+  if (ownsDb) await checkPinnedPacks(db, registry.packs);
 
   const app = Fastify({
     ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? loggerOptions(config) }),
     bodyLimit: config.BODY_LIMIT,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    genReqId: (req) => requestId(req.headers['x-request-id']),
   });
 
   // Request schemas come from openapi.yaml (JSON Schema 2020-12): validate them with Ajv 2020.
@@ -62,6 +80,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.setSchemaErrorFormatter((errors, dataVar) => Object.assign(new Error(`${dataVar} validation failed`), { validation: errors }));
 
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  // JSON is the only body the API takes: every other content type is 415, text/plain included.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { buildApp, loggerOptions } from '../src/app';
+import { buildApp, loggerOptions, serializeError } from '../src/app';
 import { openTestDb } from './helpers/db';
 import { testConfig, testRegistry } from './helpers/app';
 import { profile } from './helpers/profiles';
@@ -26,4 +26,11 @@ test('JSON logs carry the request id on every request line and no profile conten
   expect(text).not.toContain('XYZZY');
   expect(text).not.toContain('SecretName');
   expect(lines.some((l) => l.msg === 'system registered' && typeof l.systemId === 'string')).toBe(true);
+});
+
+test('logged errors never carry row contents from the database', () => {
+  const err = Object.assign(new Error('new row violates check constraint "x"'), { code: '23514', constraint: 'x', detail: 'Failing row contains (secret profile text)', where: 'SQL function' });
+  const logged = serializeError(err as never);
+  expect(logged).toMatchObject({ message: err.message, code: '23514', constraint: 'x' });
+  expect(JSON.stringify(logged)).not.toContain('secret profile text');
 });

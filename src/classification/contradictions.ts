@@ -1,5 +1,5 @@
 import type { Text } from '../rulesets/types';
-import { LAY_USERS, NON_CLINICAL_PURPOSES, type Profile } from './profile';
+import { CLINICAL_PURPOSES, LAY_USERS, NON_CLINICAL_PURPOSES, type Profile } from './profile';
 
 /**
  * Profiles that are valid JSON yet contradict themselves. Such a profile is still classified,
@@ -30,6 +30,25 @@ const CHECKS: Check[] = [
       ru: 'Программа, которая только хранит, передаёт или отображает данные, сама по себе не может диагностировать, проводить скрининг, сортировку, прогноз или лечение.',
     },
     test: (p) => p.dataAction === 'store_transfer_display' && DECISION_PURPOSES.has(p.medicalPurpose),
+  },
+  {
+    code: 'population_output_with_clinical_decision',
+    fields: ['individualPatient', 'significance'],
+    text: {
+      en: 'The output is declared not to concern an individual patient, yet it is declared to treat, diagnose or drive the clinical management of a patient.',
+      ru: 'Заявлено, что результат не относится к конкретному пациенту, но одновременно заявлено, что он используется для лечения, диагностики или управления клинической тактикой ведения пациента.',
+    },
+    // Generic pathways not directed to a patient (MDCG 2019-11 step 4) stay possible: significance inform or none.
+    test: (p) => p.individualPatient === false && (p.significance === 'treat_or_diagnose' || p.significance === 'drive'),
+  },
+  {
+    code: 'learned_model_declared_as_fixed_calculation',
+    fields: ['dataAction', 'modelType', 'medicalPurpose'],
+    text: {
+      en: 'A learned model (machine learning, deep learning, generative or agentic) with a clinical purpose interprets data: it cannot be only a fixed calculation, storage or display.',
+      ru: 'Обученная модель (машинное обучение, глубокое обучение, генеративная или агентная) с клиническим назначением интерпретирует данные: она не может сводиться к расчёту по заданным формулам, хранению или отображению.',
+    },
+    test: (p) => (p.dataAction === 'fixed_calculation' || p.dataAction === 'store_transfer_display') && p.modelType !== 'rule_based' && CLINICAL_PURPOSES.has(p.medicalPurpose),
   },
   {
     code: 'autonomous_reviewable_lay_only',

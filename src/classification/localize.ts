@@ -17,7 +17,7 @@ export function pickLanguage(header: string | string[] | undefined): Lang {
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     const weight = q ? Number(q.slice(2)) : 1;
     const lang: Lang | null = tag.startsWith('ru') ? 'ru' : tag.startsWith('en') ? 'en' : null;
-    if (lang && Number.isFinite(weight) && weight > bestQ) {
+    if (lang && Number.isFinite(weight) && weight > 0 && weight > bestQ) {
       best = lang;
       bestQ = weight;
     }

@@ -210,6 +210,7 @@ export interface components {
                 country: string;
             };
             intendedPurpose: string;
+            /** @description Default (absent or empty) all three; imdrf-samd is always evaluated */
             jurisdictions?: ("RU" | "EU" | "US")[];
             /** @enum {string} */
             medicalPurpose: "none" | "administrative" | "documentation" | "wellness" | "research" | "diagnosis" | "screening" | "triage" | "monitoring" | "prognosis" | "treatment" | "disability_compensation" | "contraception";

@@ -57,7 +57,8 @@ function send(reply: FastifyReply, request: FastifyRequest, p: Omit<Problem, 'ty
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError & { validationContext?: string }, request, reply) => {
     if (err.validation) {
-      const where = (err.validationContext as FieldError['in']) ?? 'body';
+      const context = err.validationContext ?? 'body';
+      const where = (context === 'querystring' ? 'query' : context) as FieldError['in'];
       const errors = validationErrors(err.validation as ErrorObject[], where);
       return send(reply, request, {
         code: 'validation', status: 400, title: 'Request validation failed',

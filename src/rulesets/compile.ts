@@ -66,7 +66,7 @@ function expr(c: Condition, ctx: Ctx, seen: string[]): string {
   if ('condition' in c) {
     const name = c.condition;
     if (seen.includes(name)) throw new Error(`shared condition "${name}" refers to itself (${[...seen, name].join(' → ')})`);
-    const target = ctx.shared[name];
+    const target = Object.hasOwn(ctx.shared, name) ? ctx.shared[name] : undefined;
     if (!target) throw new Error(`unknown shared condition "${name}"`);
     return expr(target, ctx, [...seen, name]);
   }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { LoadedPack } from './registry';
+import { RuleLoadError, type LoadedPack } from './registry';
 import type { RulePack } from './types';
 
 /** Keeps every rule pack a stored classification was pinned to, by hash, so it can be replayed. */
@@ -15,4 +15,19 @@ export async function findStoredPack(db: Knex, framework: string, version: strin
   const row = await db('rulesets').where({ framework, version }).orderBy('created_at', 'desc').first();
   if (!row) return undefined;
   return (typeof row.content === 'string' ? JSON.parse(row.content) : row.content) as RulePack;
+}
+
+/**
+ * A pack whose file changed without a new version would make `id@version` mean two things.
+ * Refuse to start when a loaded pack's id@version was pinned earlier with another hash.
+ */
+export async function checkPinnedPacks(db: Knex, packs: LoadedPack[]): Promise<void> {
+  if (packs.length === 0) return;
+  const rows: Array<{ ruleset: string; hash: string }> = await db('rulesets').whereIn('ruleset', packs.map((p) => p.ruleset)).select('ruleset', 'hash');
+  for (const row of rows) {
+    const pack = packs.find((p) => p.ruleset === row.ruleset)!;
+    if (pack.hash !== row.hash) {
+      throw new RuleLoadError(pack.file, '/version', `${pack.ruleset} was pinned by stored classifications with hash ${row.hash}, but the file now hashes to ${pack.hash}: a changed pack needs a new version`);
+    }
+  }
 }

@@ -70,6 +70,8 @@ describe('bad input: RFC 9457 problem+json naming what is wrong', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const body = res.json();
     expect(body).toMatchObject({ status, type: expect.stringContaining('https://'), title: expect.any(String) });
+    // Problems are part of the contract too.
+    if (status !== 404) expectContract('classifyProfile', res as never);
     return body;
   };
 
@@ -100,9 +102,23 @@ describe('bad input: RFC 9457 problem+json naming what is wrong', () => {
     problem(res, 400);
   });
 
-  test('unsupported content type → 415', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/classifications', payload: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  test.each(['application/x-www-form-urlencoded', 'text/plain', 'application/xml'])('content type %s → 415', async (type) => {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/classifications', payload: 'name=x', headers: { 'content-type': type } });
     problem(res, 415);
+  });
+
+  test('a bad query parameter is named as in: query', async () => {
+    const body = problem(await t.app.inject({ method: 'POST', url: '/v1/classifications?include=everything', payload: profile() }), 400);
+    expect(body.errors[0]).toMatchObject({ in: 'query', field: '/include' });
+  });
+
+  test('an x-request-id that is not a sane token is replaced, not echoed', async () => {
+    const res = await post(profile(), { 'x-request-id': 'evil id\twith spaces'.padEnd(300, 'x') });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('Accept-Language q=0 means not acceptable', async () => {
+    expect((await post(profile(), { 'accept-language': 'ru;q=0, en;q=0.5' })).json().language).toBe('en');
   });
 
   test('a body over 1 MiB → 413', async () => {

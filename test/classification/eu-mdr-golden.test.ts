@@ -36,7 +36,7 @@ const QUALIFICATION: Row[] = [
   ['MDCG 2019-11 information systems: EHR used solely to replace paper-based patient files', { medicalPurpose: 'documentation', dataAction: 'store_transfer_display', modelType: 'rule_based', ...nonClinical }, 'not_mdsw', 'determined', 'mdr.qualification.step3_no_action_on_data'],
   ['MDCG 2019-11 step 3: e-mail, web or voice messaging between patient and clinic', { medicalPurpose: 'none', dataAction: 'store_transfer_display', inputs: ['clinical_text'], intendedUsers: ['patient', 'physician'], ...nonClinical }, 'not_mdsw', 'determined', 'mdr.qualification.step3_no_action_on_data'],
   ['MDCG 2019-11 step 3: archival and lossless compression of medical images', { medicalPurpose: 'none', dataAction: 'store_transfer_display', inputs: ['medical_image'], ...nonClinical }, 'not_mdsw', 'determined', 'mdr.qualification.step3_no_action_on_data'],
-  ['MDCG 2019-11 Rev.1: telemedicine that solely transfers and displays monitoring data without interpreting it', { medicalPurpose: 'monitoring', dataAction: 'store_transfer_display', inputs: ['discrete_vitals'], monitoring: { physiological: true, vitalParameters: true, immediateDanger: false } }, 'not_mdsw', 'determined', 'mdr.qualification.step3_no_action_on_data'],
+  ['MDCG 2019-11 Rev.1: telemedicine that solely transfers and displays monitoring data without interpreting it', { medicalPurpose: 'monitoring', dataAction: 'store_transfer_display', inputs: ['discrete_vitals'], modelType: 'rule_based', monitoring: { physiological: true, vitalParameters: true, immediateDanger: false } }, 'not_mdsw', 'determined', 'mdr.qualification.step3_no_action_on_data'],
   ['MDCG 2019-11 step 4: population data for epidemiological studies or registers', { medicalPurpose: 'research', individualPatient: false, intendedUsers: ['researcher'], ...nonClinical }, 'not_mdsw', 'determined', 'mdr.qualification.step4_not_individual_patient'],
   ['MDCG 2019-11 step 4: generic treatment pathways not directed to an individual patient', { medicalPurpose: 'treatment', individualPatient: false, significance: 'inform' }, 'not_mdsw', 'determined', 'mdr.qualification.step4_not_individual_patient'],
   ['MDCG 2019-11 step 5: data parsing with no medical purpose of its own', { medicalPurpose: 'none', inputs: ['ehr_structured'], ...nonClinical }, 'not_mdsw', 'determined', 'mdr.qualification.step5_no_medical_purpose'],
@@ -185,7 +185,7 @@ describe('eu-mdr: honest about gaps', () => {
   });
 
   test('a missing harm never matters once the software is out of scope', () => {
-    const r = mdr({ medicalPurpose: 'treatment', individualPatient: false, worstCaseHarm: undefined });
+    const r = mdr({ medicalPurpose: 'treatment', individualPatient: false, significance: 'inform', worstCaseHarm: undefined });
     expect(r).toMatchObject({ class: 'not_mdsw', disposition: 'determined', missing: [] });
   });
 });

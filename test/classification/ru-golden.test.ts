@@ -3,6 +3,7 @@ import { firedRules, resultFor } from '../helpers/classify';
 import { classify } from '../../src/classification/classify';
 import { testRegistry } from '../helpers/app';
 import type { Profile } from '../../src/classification/profile';
+import { findContradictions } from '../../src/classification/contradictions';
 
 /** Golden cases of ../shared/domain/ru-differentiated.md: its tables, row by row. */
 const RU = 'ru-differentiated';
@@ -101,9 +102,9 @@ describe('ru-differentiated §1: qualification', () => {
     ['administrative', { medicalPurpose: 'administrative', significance: undefined }, 'ru-diff.qualification.purpose'],
     ['research', { medicalPurpose: 'research', significance: undefined }, 'ru-diff.qualification.purpose'],
     ['no medical purpose', { medicalPurpose: 'none', significance: undefined }, 'ru-diff.qualification.purpose'],
-    ['storage and display only', { medicalPurpose: 'monitoring', dataAction: 'store_transfer_display' }, 'ru-diff.qualification.data_action'],
-    ['predetermined formulas', { dataAction: 'fixed_calculation' }, 'ru-diff.qualification.data_action'],
-    ['population data', { individualPatient: false }, 'ru-diff.qualification.population'],
+    ['storage and display only', { medicalPurpose: 'monitoring', dataAction: 'store_transfer_display', modelType: 'rule_based' }, 'ru-diff.qualification.data_action'],
+    ['predetermined formulas', { dataAction: 'fixed_calculation', modelType: 'rule_based' }, 'ru-diff.qualification.data_action'],
+    ['population data', { individualPatient: false, significance: 'inform' }, 'ru-diff.qualification.population'],
     ['wellness', { medicalPurpose: 'wellness', significance: undefined, intendedUsers: ['patient'] }, 'ru-diff.qualification.wellness'],
     ['plain transcription', { medicalPurpose: 'documentation', dataAction: 'store_transfer_display', significance: undefined }, 'ru-diff.qualification.documentation'],
   ])('%s → not_md', (_why, change, rule) => {
@@ -184,6 +185,16 @@ describe('ru-current beside the differentiated model', () => {
     expect(resultFor(app, 'ru-current').reasons[0].source.status).toBe('unconfirmed');
     expect(ru(app).class).toBe('3');
   });
+  test.each<[string, Partial<Profile>]>([
+    ['scheduling', { medicalPurpose: 'administrative', significance: undefined, situations: undefined }],
+    ['display of results', { dataAction: 'store_transfer_display', medicalPurpose: 'monitoring', significance: undefined, situations: undefined }],
+    ['a patient diary used alone', { intendedUsers: ['patient'], significance: 'inform', situations: ['non_serious'] }],
+  ])('rule-based software that is not a medical device (%s): determined not_md, no review', (_what, change) => {
+    const r = resultFor(profile({ ...change, modelType: 'rule_based' }), 'ru-current');
+    expect(r).toMatchObject({ class: 'not_md', disposition: 'determined', pathway: 'none' });
+    expect(firedRules(r)).not.toContain('ru-current.review.rule_based');
+  });
+
   test('rule-based software: requires_review (class criteria of Order 686н unconfirmed)', () => {
     const r = resultFor({ ...doctorsTool, modelType: 'rule_based' }, 'ru-current');
     expect(r.disposition).toBe('requires_review');
@@ -207,6 +218,26 @@ describe('gaps and contradictions', () => {
       expect(r.class).toBeNull();
     }
   });
+  test.each<[string, Partial<Profile>, string]>([
+    ['population output for an autonomous diagnosis', { individualPatient: false }, 'population_output_with_clinical_decision'],
+    ['a deep-learning model declared as a fixed calculation', { dataAction: 'fixed_calculation' }, 'learned_model_declared_as_fixed_calculation'],
+    ['a deep-learning model declared as display only', { dataAction: 'store_transfer_display' }, 'learned_model_declared_as_fixed_calculation'],
+  ])('%s cannot lower any class: every framework reading those facts answers requires_review', (_what, change, code) => {
+    const ct = profile({ significance: 'treat_or_diagnose', situations: ['critical'], autonomy: 'autonomous', worstCaseHarm: 'death_or_irreversible', modelType: 'deep_learning', inputs: ['medical_image'] });
+    const honest = classify(testRegistry(), ct);
+    const record = classify(testRegistry(), { ...ct, ...change });
+    expect(findContradictions({ ...ct, ...change }).map((c) => c.code)).toContain(code);
+    for (const r of record.results) {
+      const before = honest.results.find((x) => x.framework === r.framework)!;
+      // Either the framework does not read the contradicted facts (same answer), or it asks a reviewer.
+      if (r.disposition === 'determined') expect(r.class).toBe(before.class);
+      else expect(r.class).toBeNull();
+    }
+    for (const fw of ['ru-differentiated', 'ru-current', 'eu-mdr', 'eu-ai-act', 'us-fda']) {
+      expect(record.results.find((r) => r.framework === fw)!.disposition).toBe('requires_review');
+    }
+  });
+
   test('declaring display-only cannot talk a diagnostic system out of regulation', () => {
     const r = ru(profile({ dataAction: 'store_transfer_display', significance: 'treat_or_diagnose', situations: ['critical'] }));
     expect(r.disposition).toBe('requires_review');

@@ -29,7 +29,7 @@ const ROWS: Row[] = [
   ['§520(o)(1)(A) population health management dashboard', us({ medicalPurpose: 'research', ...nonClinical, individualPatient: false, intendedUsers: ['researcher'] }), 'not_device', 'determined', 'fda.exclusion.a_population', 'none'],
   ['§520(o)(1)(B) fitness and sleep coaching app', us({ medicalPurpose: 'wellness', ...nonClinical, intendedUsers: ['patient'], inputs: ['patient_reported'] }), 'not_device', 'determined', 'fda.exclusion.b_wellness', 'none'],
   ['§520(o)(1)(C) structuring the electronic patient record', us({ medicalPurpose: 'documentation', ...nonClinical, inputs: ['clinical_text'] }), 'not_device', 'determined', 'fda.exclusion.c_records', 'none'],
-  ['§520(o)(1)(D) transferring and displaying lab results (MDDS-like)', us({ medicalPurpose: 'monitoring', dataAction: 'store_transfer_display', inputs: ['ivd_signal'], significance: 'inform' }), 'not_device', 'determined', 'fda.exclusion.d_transfer_display', 'none'],
+  ['§520(o)(1)(D) transferring and displaying lab results (MDDS-like)', us({ medicalPurpose: 'monitoring', dataAction: 'store_transfer_display', inputs: ['ivd_signal'], significance: 'inform', modelType: 'rule_based' }), 'not_device', 'determined', 'fda.exclusion.d_transfer_display', 'none'],
   ['ambient AI scribe drafting notes: (C) provisionally, FDA position unconfirmed (reference §10.8)', us({ medicalPurpose: 'documentation', ...nonClinical, dataAction: 'content_generation', modelType: 'generative', inputs: ['speech_audio'] }), 'not_device', 'requires_review', 'fda.review.generative_documentation', null],
 
   // General Wellness (revised final guidance, 6 Jan 2026).
@@ -46,7 +46,7 @@ const ROWS: Row[] = [
   ['criterion 1: ECG waveform analysis for arrhythmia', cds({ medicalPurpose: 'monitoring', inputs: ['physiological_waveform'] }), 'II', 'determined', 'fda.cds.c1_fails', 'de_novo'],
   ['criterion 1: analysis of a signal from an IVD analyser', cds({ inputs: ['ivd_signal'] }), 'II', 'determined', 'fda.cds.c1_fails', 'de_novo'],
   ['criterion 1: clinical photograph of a skin lesion (cf. dental image analyzer SBC, DEN230035)', cds({ inputs: ['camera_photo'], intendedUsers: ['specialist_physician'] }), 'II', 'determined', 'fda.cds.c1_fails_photo_video', 'de_novo'],
-  ['criterion 3: insulin-dose recommendation shown to patients', cds({ medicalPurpose: 'treatment', intendedUsers: ['patient'], dataAction: 'fixed_calculation', inputs: ['patient_reported', 'discrete_vitals'] }), 'II', 'determined', 'fda.cds.c3_fails_lay_users', 'de_novo'],
+  ['criterion 3: insulin-dose recommendation shown to patients', cds({ medicalPurpose: 'treatment', intendedUsers: ['patient'], dataAction: 'fixed_calculation', modelType: 'rule_based', inputs: ['patient_reported', 'discrete_vitals'] }), 'II', 'determined', 'fda.cds.c3_fails_lay_users', 'de_novo'],
   ['criterion 3: sepsis alarm needing immediate action (time-critical)', cds({ situations: ['critical'], timeCritical: true, intendedUsers: ['nurse', 'physician'], inputs: ['ehr_structured', 'discrete_vitals'] }), 'II', 'determined', 'fda.cds.c3_fails_time_critical', 'de_novo'],
   ['criterion 4: risk model whose basis the physician cannot review', cds({ reviewableBasis: false }), 'II', 'determined', 'fda.cds.c4_fails_basis', 'de_novo'],
   ['criterion 4: autonomous final output, no professional review of each case', cds({ autonomy: 'autonomous' }), 'II', 'determined', 'fda.cds.c4_fails_autonomous', 'de_novo'],

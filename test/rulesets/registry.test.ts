@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { loadRegistry, RuleLoadError } from '../../src/rulesets/registry';
 import { canonicalHash } from '../../src/platform/canonical';
 import { RULES_DIR, openTestApp, expectContract, type TestApp } from '../helpers/app';
+import { openTestDb } from '../helpers/db';
+import { checkPinnedPacks } from '../../src/rulesets/store';
 
 /** A copy of the real rules with one file changed by `edit`. */
 function withEdit(file: string, edit: (json: any) => void): string {
@@ -104,5 +106,20 @@ describe('GET /v1/rulesets and /v1/evidence', () => {
     expect(en.json().items).toHaveLength(27);
     expect(ru.items[9].title).toMatch(/[а-я]/);
     expect(ru.items[9].acceptanceCriteria.length).toBe(en.json().items[9].acceptanceCriteria.length);
+  });
+});
+
+describe('pinned packs', () => {
+  test('a pack changed without a new version refuses to start against a database that pinned the old content', async () => {
+    const db = await openTestDb();
+    try {
+      const registry = loadRegistry(RULES_DIR);
+      await checkPinnedPacks(db.db, registry.packs);
+      const imdrf = registry.packs.find((p) => p.id === 'imdrf-samd')!;
+      await db.db('rulesets').insert({ hash: 'sha256:' + '0'.repeat(64), ruleset: imdrf.ruleset, framework: imdrf.id, version: imdrf.version, content: JSON.stringify({}) });
+      await expect(checkPinnedPacks(db.db, registry.packs)).rejects.toThrow(/imdrf-samd\/1\.0\.0\.json at \/version: imdrf-samd@1\.0\.0 was pinned .* a changed pack needs a new version/);
+    } finally {
+      await db.close();
+    }
   });
 });
