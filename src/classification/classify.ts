@@ -1,4 +1,5 @@
-import { canonicalJson, sha256 } from '../platform/canonical';
+import { sha256 } from '../platform/canonical';
+import { loadContract } from '../platform/contract';
 import type { FindingRecord, FrameworkOutcome } from '../rulesets/decide';
 import { dependencyFacts, evaluatePack, type LoadedPack, type Registry } from '../rulesets/registry';
 import { evaluatePackReference } from '../rulesets/reference';
@@ -23,9 +24,46 @@ export type ClassificationRecord = {
   counterfactuals?: Counterfactual[];
 };
 
-/** sha256 of the canonical profile: keys sorted at every level, and arrays (sets) sorted by their JSON text. */
+type KeyTree = { keys: string[]; nested: Record<string, KeyTree> };
+
+/** The profile schema's property names, sorted, level by level. */
+const PROFILE_KEYS: KeyTree = (() => {
+  type Schema = { properties?: Record<string, Schema> };
+  const tree = (schema: Schema): KeyTree => {
+    const props = schema.properties ?? {};
+    const nested: Record<string, KeyTree> = {};
+    for (const [k, v] of Object.entries(props)) if (v.properties) nested[k] = tree(v);
+    return { keys: Object.keys(props).sort(), nested };
+  };
+  return tree(loadContract().schema('Profile') as Schema);
+})();
+
+function setJson(values: readonly unknown[]): string {
+  const items = values.map((v) => JSON.stringify(v));
+  items.sort();
+  return `[${items.join(',')}]`;
+}
+
+function objectJson(obj: Record<string, unknown>, tree: KeyTree): string {
+  let out = '{';
+  for (const k of tree.keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    const sub = tree.nested[k];
+    const text = Array.isArray(v) ? setJson(v) : sub ? objectJson(v as Record<string, unknown>, sub) : JSON.stringify(v);
+    out += `${out.length > 1 ? ',' : ''}"${k}":${text}`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * sha256 of the canonical profile: keys sorted at every level, arrays (sets) sorted by their
+ * JSON text — canonicalJson(profile, { sortArrays: true }). A validated profile holds no key
+ * outside the schema, so walking the schema's pre-sorted key lists writes that same text
+ * without sorting keys per request (a property test keeps the two equal).
+ */
 export function profileHash(profile: Profile): string {
-  return sha256(canonicalJson(profile, { sortArrays: true }));
+  return sha256(objectJson(profile as unknown as Record<string, unknown>, PROFILE_KEYS));
 }
 
 export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] {

@@ -13,50 +13,57 @@ import { localizeClassification } from './localize';
 type Pair = { en?: string; ru?: string };
 const memo = new WeakMap<object, Pair>();
 
-function once(key: object, lang: Lang, make: () => string): string {
-  let entry = memo.get(key);
-  if (!entry) {
-    entry = {};
-    memo.set(key, entry);
-  }
-  return (entry[lang] ??= make());
-}
-
 const q = JSON.stringify;
+
+/**
+ * Codes written without escaping: rule-pack schemas restrict class, pathway and field codes,
+ * rule names, framework ids and evidence ids to [A-Za-z0-9_.@:-], and hashes are hex.
+ */
+const code = (v: string | null) => (v === null ? 'null' : `"${v}"`);
+function codes(list: readonly string[]): string {
+  let out = '[';
+  for (let i = 0; i < list.length; i++) out += `${i ? ',' : ''}"${list[i]}"`;
+  return `${out}]`;
+}
 
 function obligation(o: ObligationRecord, lang: Lang): string {
   // Every field of an obligation comes from its rule's params, so its text object identifies it.
-  return once(o.text, lang, () => q({ ...o, text: o.text[lang] }));
+  let entry = memo.get(o.text);
+  if (!entry) memo.set(o.text, (entry = {}));
+  return (entry[lang] ??= q({ ...o, text: o.text[lang] }));
 }
 
 const reasonTail = new WeakMap<Text, Pair>();
 function reason(x: ReasonRecord, lang: Lang): string {
   let entry = reasonTail.get(x.text);
-  if (!entry) {
-    entry = {};
-    reasonTail.set(x.text, entry);
-  }
+  if (!entry) reasonTail.set(x.text, (entry = {}));
   const tail = (entry[lang] ??= `,"text":${q(x.text[lang])},"source":${q(x.source)}}`);
-  return `{"rule":${q(x.rule)},"effect":"${x.effect}"${x.class !== undefined ? `,"class":${q(x.class)}` : ''}${tail}`;
+  return `{"rule":"${x.rule}","effect":"${x.effect}"${x.class !== undefined ? `,"class":${code(x.class)}` : ''}${tail}`;
+}
+
+function evidenceHead(registry: Registry, id: string, lang: Lang): string {
+  const def = registry.evidenceIndex.get(id);
+  if (!def) return `{"id":${q(id)},"title":${q(id)},"standards":[]`;
+  let entry = memo.get(def);
+  if (!entry) memo.set(def, (entry = {}));
+  return (entry[lang] ??= `{"id":${q(id)},"title":${q(def.title[lang])},"standards":${q(def.standards)}`);
 }
 
 export function renderClassification(record: ClassificationRecord, registry: Registry, lang: Lang): string {
-  let out = `{"profileHash":${q(record.profileHash)},"language":"${lang}","results":[`;
-  record.results.forEach((r, i) => {
-    out += `${i ? ',' : ''}{"framework":${q(r.framework)},"ruleset":${q(r.ruleset)},"rulesetHash":${q(r.rulesetHash)},"class":${q(r.class)},"provisionalClass":${q(r.provisionalClass)},"disposition":${q(r.disposition)},"pathway":${q(r.pathway)},"obligations":[`;
-    out += r.obligations.map((o) => obligation(o, lang)).join(',');
+  let out = `{"profileHash":"${record.profileHash}","language":"${lang}","results":[`;
+  for (let i = 0; i < record.results.length; i++) {
+    const r = record.results[i];
+    out += `${i ? ',' : ''}{"framework":"${r.framework}","ruleset":"${r.ruleset}","rulesetHash":"${r.rulesetHash}","class":${code(r.class)},"provisionalClass":${code(r.provisionalClass)},"disposition":"${r.disposition}","pathway":${code(r.pathway)},"obligations":[`;
+    for (let j = 0; j < r.obligations.length; j++) out += (j ? ',' : '') + obligation(r.obligations[j], lang);
     out += '],"reasons":[';
-    out += r.reasons.map((x) => reason(x, lang)).join(',');
-    out += `],"evidence":${q(r.evidence)},"missing":${q(r.missing)}}`;
-  });
+    for (let j = 0; j < r.reasons.length; j++) out += (j ? ',' : '') + reason(r.reasons[j], lang);
+    out += `],"evidence":${codes(r.evidence)},"missing":${codes(r.missing)}}`;
+  }
   out += '],"evidence":[';
-  out += record.evidence
-    .map((e) => {
-      const def = registry.evidenceIndex.get(e.id);
-      const head = def ? once(def, lang, () => `{"id":${q(e.id)},"title":${q(def.title[lang])},"standards":${q(def.standards)}`) : `{"id":${q(e.id)},"title":${q(e.id)},"standards":[]`;
-      return `${head},"requiredBy":${q(e.requiredBy)}}`;
-    })
-    .join(',');
+  for (let i = 0; i < record.evidence.length; i++) {
+    const e = record.evidence[i];
+    out += `${i ? ',' : ''}${evidenceHead(registry, e.id, lang)},"requiredBy":${codes(e.requiredBy)}}`;
+  }
   // The rest is small and varies per profile: the plain localizer writes it.
   const { findings, summary, counterfactuals } = localizeClassification({ ...record, results: [], evidence: [] }, registry, lang);
   out += `],"findings":${q(findings)},"summary":${q(summary)}`;

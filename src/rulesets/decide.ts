@@ -2,9 +2,11 @@ import type { ConsequenceEvent, DecisionEvent, FactValue, Rule, Source, Text } f
 import type { LoadedPack } from './registry';
 
 /**
- * Turns the rules that fired into a framework's answer. Pure and order-independent: the same set
- * of fired rules gives the same result whichever evaluator found them (compiled predicates or
- * json-rules-engine) and in whatever order they were reported (json-rules-engine-notes §7).
+ * Turns the rules that fired into a framework's answer. Pure: the same fired rules, given in pack
+ * order, give the same result whichever evaluator found them (the compiled function reports them
+ * in pack order; the json-rules-engine evaluator sorts its events into it, since json-rules-engine
+ * guarantees no order, json-rules-engine-notes §7). Classes aggregate explicitly: the strictest
+ * class event wins, adjustments apply by step.
  */
 
 export type Effect = 'qualification' | 'class' | 'adjust' | 'review' | 'note';
@@ -47,12 +49,9 @@ const UNDECIDED: ReasonRecord = {
   source: { ref: 'medai-risk engine', status: 'proposal' },
 };
 
-function byPackOrder<E>(pack: LoadedPack, rules: Rule<E>[]): Rule<E>[] {
-  return [...rules].sort((a, b) => pack.ruleIndex.get(a.name)! - pack.ruleIndex.get(b.name)!);
-}
-
+/** `fired` must be in pack order (the compiled evaluator's order; the reference sorts into it). */
 export function decide(pack: LoadedPack, fired: Rule<DecisionEvent>[]): Decision {
-  const rules = byPackOrder(pack, fired);
+  const rules = fired;
   const reasons: ReasonRecord[] = [];
   const missing = new Set<string>();
   let qualificationRank: number | null = null;
@@ -140,7 +139,7 @@ export function finish(pack: LoadedPack, d: Decision, consequences: Rule<Consequ
   const obligations: ObligationRecord[] = [];
   const findings: FindingRecord[] = [];
   let pathway: string | null | undefined;
-  for (const { event } of byPackOrder(pack, consequences)) {
+  for (const { event } of consequences) {
     switch (event.type) {
       case 'evidence':
         for (const e of event.params.evidence) evidence.add(e);

@@ -17,8 +17,12 @@ async function fired<E>(rules: Rule<E>[], shared: Record<string, Condition>, fac
   // Facts may be layered on prototypes (decision facts under consequence facts): take them all.
   for (const key in facts) flat[key] = facts[key];
   const { events } = await engine.run(flat);
-  const byName = new Map(rules.map((r) => [r.name, r]));
-  return events.map((e) => byName.get((e.params as { rule: string }).rule)!);
+  const byName = new Map(rules.map((r, i) => [r.name, { r, i }]));
+  // json-rules-engine reports events in no guaranteed order: put them in pack order.
+  return events
+    .map((e) => byName.get((e.params as { rule: string }).rule)!)
+    .sort((a, b) => a.i - b.i)
+    .map((x) => x.r);
 }
 
 export async function evaluatePackReference(pack: LoadedPack, facts: Facts): Promise<FrameworkOutcome> {
