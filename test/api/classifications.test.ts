@@ -50,9 +50,12 @@ describe('POST /v1/classifications', () => {
   });
 
   test('stateless: nothing is stored', async () => {
-    await post(profile());
-    const count = await t.testDb.db('systems').count({ n: '*' }).first();
-    expect(Number(count!.n)).toBe(0);
+    const tables = ['rulesets', 'systems', 'system_versions', 'system_classes'];
+    const counts = async () => Promise.all(tables.map(async (name) => Number((await t.testDb.db(name).count({ n: '*' }).first())!.n)));
+    const before = await counts();
+    expect((await post(profile())).statusCode).toBe(200);
+    expect((await post(profile(), {}).then(() => t.app.inject({ method: 'POST', url: '/v1/classifications?include=counterfactuals', payload: profile() }))).statusCode).toBe(200);
+    expect(await counts()).toEqual(before);
   });
 
   test('hundreds of different profiles at once get the answers each gets alone', async () => {
