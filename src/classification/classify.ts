@@ -71,62 +71,49 @@ export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] 
   return registry.active.filter((p) => p.pack.jurisdiction === null || wanted.has(p.pack.jurisdiction));
 }
 
-type Evaluate = (pack: LoadedPack, facts: Record<string, FactValue>) => FrameworkOutcome | Promise<FrameworkOutcome>;
-
 /**
- * Evaluates the selected packs, each after the packs it depends on (a dependency outside the
- * profile's jurisdictions is evaluated too, but not shown), in display order.
+ * The packs to evaluate for the shown ones, in dependency order: a dependency outside the
+ * profile's jurisdictions is evaluated too (the AI Act reads the MDR class), but not shown.
  */
-async function evaluateAll(registry: Registry, packs: LoadedPack[], facts: Record<string, FactValue>, evaluate: Evaluate): Promise<FrameworkOutcome[]> {
+function evaluationPlan(registry: Registry, shown: LoadedPack[]): LoadedPack[] {
   const needed = new Set<string>();
-  const need = (p: LoadedPack) => {
-    if (needed.has(p.id)) return;
-    needed.add(p.id);
-    for (const d of p.pack.dependsOn ?? []) need(registry.evaluationOrder.find((x) => x.id === d)!);
+  const need = (id: string) => {
+    if (needed.has(id)) return;
+    needed.add(id);
+    for (const dep of registry.evaluationOrder.find((p) => p.id === id)?.pack.dependsOn ?? []) need(dep);
   };
-  packs.forEach(need);
-  const outcomes = new Map<string, FrameworkOutcome>();
-  for (const pack of registry.evaluationOrder) {
-    if (!needed.has(pack.id)) continue;
-    const f = facts;
-    for (const dep of pack.pack.dependsOn ?? []) {
-      Object.assign(f, dependencyFacts(registry.evaluationOrder.find((x) => x.id === dep)!, outcomes.get(dep)!));
-    }
-    const out = evaluate(pack, f);
-    outcomes.set(pack.id, out instanceof Promise ? await out : out);
-  }
-  return packs.map((p) => outcomes.get(p.id)!);
+  for (const p of shown) need(p.id);
+  return registry.evaluationOrder.filter((p) => needed.has(p.id));
 }
 
-/** Synchronous twin of evaluateAll for the compiled evaluator (no promise per request). */
-function evaluateAllSync(registry: Registry, packs: LoadedPack[], facts: Record<string, FactValue>): FrameworkOutcome[] {
-  const outcomes = new Map<string, FrameworkOutcome>();
-  const run = (pack: LoadedPack): FrameworkOutcome => {
-    const known = outcomes.get(pack.id);
-    if (known) return known;
-    const f = facts;
-    for (const dep of pack.pack.dependsOn ?? []) {
-      const depPack = registry.evaluationOrder.find((x) => x.id === dep)!;
-      Object.assign(f, dependencyFacts(depPack, run(depPack)));
-    }
-    const out = evaluatePack(pack, f);
-    outcomes.set(pack.id, out);
-    return out;
-  };
-  return packs.map(run);
+/** Puts the results of the frameworks `pack` depends on among the facts it reads. */
+function addDependencyFacts(registry: Registry, pack: LoadedPack, facts: Record<string, FactValue>, outcomes: Map<string, FrameworkOutcome>): void {
+  for (const dep of pack.pack.dependsOn ?? []) {
+    Object.assign(facts, dependencyFacts(registry.evaluationOrder.find((p) => p.id === dep)!, outcomes.get(dep)!));
+  }
 }
 
 export function classify(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): ClassificationRecord {
   const contradictions = findContradictions(profile);
   const facts = deriveFacts(profile, contradictions);
-  return assemble(registry, profile, contradictions, evaluateAllSync(registry, packs, facts));
+  const outcomes = new Map<string, FrameworkOutcome>();
+  for (const pack of evaluationPlan(registry, packs)) {
+    addDependencyFacts(registry, pack, facts, outcomes);
+    outcomes.set(pack.id, evaluatePack(pack, facts));
+  }
+  return assemble(registry, profile, contradictions, packs.map((p) => outcomes.get(p.id)!));
 }
 
 /** The same classification through json-rules-engine itself (the reference evaluator). */
 export async function classifyReference(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): Promise<ClassificationRecord> {
   const contradictions = findContradictions(profile);
   const facts = deriveFacts(profile, contradictions);
-  return assemble(registry, profile, contradictions, await evaluateAll(registry, packs, facts, evaluatePackReference));
+  const outcomes = new Map<string, FrameworkOutcome>();
+  for (const pack of evaluationPlan(registry, packs)) {
+    addDependencyFacts(registry, pack, facts, outcomes);
+    outcomes.set(pack.id, await evaluatePackReference(pack, facts));
+  }
+  return assemble(registry, profile, contradictions, packs.map((p) => outcomes.get(p.id)!));
 }
 
 function assemble(registry: Registry, profile: Profile, contradictions: ReturnType<typeof findContradictions>, results: FrameworkOutcome[]): ClassificationRecord {
