@@ -50,23 +50,25 @@ function evidenceHead(registry: Registry, id: string, lang: Lang): string {
 }
 
 export function renderClassification(record: ClassificationRecord, registry: Registry, lang: Lang): string {
-  let out = `{"profileHash":"${record.profileHash}","language":"${lang}","results":[`;
+  // Parts joined once: a flat string, not a rope the HTTP layer has to flatten again.
+  const parts: string[] = [`{"profileHash":"${record.profileHash}","language":"${lang}","results":[`];
   for (let i = 0; i < record.results.length; i++) {
     const r = record.results[i];
-    out += `${i ? ',' : ''}{"framework":"${r.framework}","ruleset":"${r.ruleset}","rulesetHash":"${r.rulesetHash}","class":${code(r.class)},"provisionalClass":${code(r.provisionalClass)},"disposition":"${r.disposition}","pathway":${code(r.pathway)},"obligations":[`;
-    for (let j = 0; j < r.obligations.length; j++) out += (j ? ',' : '') + obligation(r.obligations[j], lang);
-    out += '],"reasons":[';
-    for (let j = 0; j < r.reasons.length; j++) out += (j ? ',' : '') + reason(r.reasons[j], lang);
-    out += `],"evidence":${codes(r.evidence)},"missing":${codes(r.missing)}}`;
+    parts.push(`${i ? ',' : ''}{"framework":"${r.framework}","ruleset":"${r.ruleset}","rulesetHash":"${r.rulesetHash}","class":${code(r.class)},"provisionalClass":${code(r.provisionalClass)},"disposition":"${r.disposition}","pathway":${code(r.pathway)},"obligations":[`);
+    for (let j = 0; j < r.obligations.length; j++) parts.push(j ? ',' : '', obligation(r.obligations[j], lang));
+    parts.push('],"reasons":[');
+    for (let j = 0; j < r.reasons.length; j++) parts.push(j ? ',' : '', reason(r.reasons[j], lang));
+    parts.push(`],"evidence":${codes(r.evidence)},"missing":${codes(r.missing)}}`);
   }
-  out += '],"evidence":[';
+  parts.push('],"evidence":[');
   for (let i = 0; i < record.evidence.length; i++) {
     const e = record.evidence[i];
-    out += `${i ? ',' : ''}${evidenceHead(registry, e.id, lang)},"requiredBy":${codes(e.requiredBy)}}`;
+    parts.push(i ? ',' : '', evidenceHead(registry, e.id, lang), `,"requiredBy":${codes(e.requiredBy)}}`);
   }
   // The rest is small and varies per profile: the plain localizer writes it.
   const { findings, summary, counterfactuals } = localizeClassification({ ...record, results: [], evidence: [] }, registry, lang);
-  out += `],"findings":${q(findings)},"summary":${q(summary)}`;
-  if (counterfactuals) out += `,"counterfactuals":${q(counterfactuals)}`;
-  return `${out}}`;
+  parts.push(`],"findings":${q(findings)},"summary":${q(summary)}`);
+  if (counterfactuals) parts.push(`,"counterfactuals":${q(counterfactuals)}`);
+  parts.push('}');
+  return parts.join('');
 }
