@@ -76,20 +76,22 @@ export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] 
  * profile's jurisdictions is evaluated too (the AI Act reads the MDR class), but not shown.
  */
 function evaluationPlan(registry: Registry, shown: LoadedPack[]): LoadedPack[] {
+  // One look at the clock per classification: every pack of it comes from the same day's set.
+  const order = registry.evaluationOrder;
   const needed = new Set<string>();
   const need = (id: string) => {
     if (needed.has(id)) return;
     needed.add(id);
-    for (const dep of registry.evaluationOrder.find((p) => p.id === id)?.pack.dependsOn ?? []) need(dep);
+    for (const dep of order.find((p) => p.id === id)?.pack.dependsOn ?? []) need(dep);
   };
   for (const p of shown) need(p.id);
-  return registry.evaluationOrder.filter((p) => needed.has(p.id));
+  return order.filter((p) => needed.has(p.id));
 }
 
 /** Puts the results of the frameworks `pack` depends on among the facts it reads. */
-function addDependencyFacts(registry: Registry, pack: LoadedPack, facts: Record<string, FactValue>, outcomes: Map<string, FrameworkOutcome>): void {
+function addDependencyFacts(pack: LoadedPack, facts: Record<string, FactValue>, plan: LoadedPack[], outcomes: Map<string, FrameworkOutcome>): void {
   for (const dep of pack.pack.dependsOn ?? []) {
-    Object.assign(facts, dependencyFacts(registry.evaluationOrder.find((p) => p.id === dep)!, outcomes.get(dep)!));
+    Object.assign(facts, dependencyFacts(plan.find((p) => p.id === dep)!, outcomes.get(dep)!));
   }
 }
 
@@ -97,8 +99,9 @@ export function classify(registry: Registry, profile: Profile, packs: LoadedPack
   const contradictions = findContradictions(profile);
   const facts = deriveFacts(profile, contradictions);
   const outcomes = new Map<string, FrameworkOutcome>();
-  for (const pack of evaluationPlan(registry, packs)) {
-    addDependencyFacts(registry, pack, facts, outcomes);
+  const plan = evaluationPlan(registry, packs);
+  for (const pack of plan) {
+    addDependencyFacts(pack, facts, plan, outcomes);
     outcomes.set(pack.id, evaluatePack(pack, facts));
   }
   return assemble(registry, profile, contradictions, packs.map((p) => outcomes.get(p.id)!));
@@ -109,8 +112,9 @@ export async function classifyReference(registry: Registry, profile: Profile, pa
   const contradictions = findContradictions(profile);
   const facts = deriveFacts(profile, contradictions);
   const outcomes = new Map<string, FrameworkOutcome>();
-  for (const pack of evaluationPlan(registry, packs)) {
-    addDependencyFacts(registry, pack, facts, outcomes);
+  const plan = evaluationPlan(registry, packs);
+  for (const pack of plan) {
+    addDependencyFacts(pack, facts, plan, outcomes);
     outcomes.set(pack.id, await evaluatePackReference(pack, facts));
   }
   return assemble(registry, profile, contradictions, packs.map((p) => outcomes.get(p.id)!));

@@ -92,11 +92,11 @@ function sentence(pack: LoadedPack, from: string, to: string, changes: Change[])
   };
 }
 
-export function counterfactuals(registry: Registry, profile: Profile, results: Array<{ framework: string; class: string | null }>, limit = 3): Counterfactual[] {
+export function counterfactuals(registry: Registry, profile: Profile, results: Array<{ framework: string; ruleset: string; class: string | null }>, limit = 3): Counterfactual[] {
   const out: Counterfactual[] = [];
   for (const r of results) {
     if (r.class === null) continue;
-    const pack = registry.active.find((p) => p.id === r.framework);
+    const pack = registry.byRuleset.get(r.ruleset);
     if (!pack) continue;
     const rank = pack.rank(r.class);
     if (rank === 0) continue;

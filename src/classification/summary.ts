@@ -16,13 +16,13 @@ export type Summary = {
 };
 
 export function summarize(registry: Registry, results: FrameworkOutcome[]): Summary {
-  const packOf = (id: string) => registry.active.find((p) => p.id === id)!;
+
   let best = -1;
   let highest: Summary['highestBurden'] = [];
   const thirdParty: Summary['thirdParty'] = [];
   const timeline: Summary['timeline'] = [];
   for (const r of results) {
-    const pack = packOf(r.framework);
+    const pack = registry.byRuleset.get(r.ruleset)!;
     if (r.class !== null) {
       // Burden relative to the framework's own scale, so classes of different frameworks compare.
       const burden = pack.rank(r.class) / (pack.classes.length - 1);
@@ -47,6 +47,6 @@ export function summarize(registry: Registry, results: FrameworkOutcome[]): Summ
     timeline,
     firstObligation: timeline[0] ?? null,
     requiresReview: results.filter((r) => r.disposition === 'requires_review').map((r) => r.framework),
-    notRegulated: results.filter((r) => r.class !== null && packOf(r.framework).rank(r.class) === 0).map((r) => r.framework),
+    notRegulated: results.filter((r) => r.class !== null && registry.byRuleset.get(r.ruleset)!.rank(r.class) === 0).map((r) => r.framework),
   };
 }

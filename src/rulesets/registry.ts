@@ -37,12 +37,16 @@ export type LoadedPack = {
   consequences: CompiledRules<ConsequenceEvent>;
 };
 
+export type ActiveView = { active: LoadedPack[]; evaluationOrder: LoadedPack[] };
+
 export type Registry = {
   packs: LoadedPack[];
-  /** The version new classifications use, per framework, in display order. */
-  active: LoadedPack[];
-  /** The active packs, each after the packs it depends on. */
-  evaluationOrder: LoadedPack[];
+  /** The packs in effect on a date (YYYY-MM-DD). */
+  activeOn: (date: string) => ActiveView;
+  /** The version new classifications use today, per framework, in display order. */
+  readonly active: LoadedPack[];
+  /** Today's active packs, each after the packs it depends on. */
+  readonly evaluationOrder: LoadedPack[];
   byRuleset: Map<string, LoadedPack>;
   catalogue: EvidenceCatalogue;
   catalogueHash: string;
@@ -165,7 +169,11 @@ export function loadPack(pack: RulePack, shown: string, evidenceIds: ReadonlySet
  * validates them against their JSON Schemas and compiles the rules. Any problem throws a
  * RuleLoadError naming the file and the JSON path: a bad pack stops the service at start-up.
  */
-export function loadRegistry(rulesDir: string, today: string = new Date().toISOString().slice(0, 10)): Registry {
+/**
+ * `today` pins the date the active packs are chosen for (tests); by default the service follows
+ * the UTC clock, so a new version takes effect on its effectiveDate without a restart.
+ */
+export function loadRegistry(rulesDir: string, today?: string): Registry {
   const show = (f: string) => relative(process.cwd(), f) || f;
   const validateCatalogue = schemaValidator(rulesDir, 'evidence-catalogue.schema.json');
   const validatePack = schemaValidator(rulesDir, 'rule-pack.schema.json');
@@ -208,28 +216,55 @@ export function loadRegistry(rulesDir: string, today: string = new Date().toISOS
   }
   if (packs.length === 0) throw new RuleLoadError(show(rulesDir), '', 'no rule packs found');
 
-  const active: LoadedPack[] = [];
   const ids = [...new Set(packs.map((p) => p.id))].sort(frameworkOrder);
-  for (const id of ids) {
-    const candidates = packs
-      .filter((p) => p.id === id && p.pack.effectiveDate <= today)
-      .sort((a, b) => semverCompare(b.version, a.version));
-    if (candidates.length > 0) active.push(candidates[0]);
-  }
-  for (const p of packs) {
-    for (const dep of p.pack.dependsOn ?? []) {
-      if (!active.some((a) => a.id === dep)) throw new RuleLoadError(p.file, '/dependsOn', `framework "${dep}" has no active rule pack`);
+  const views = new Map<string, ActiveView>();
+  /** Per framework, the highest version in effect on `date`, and the order to evaluate them in. */
+  const activeOn = (date: string): ActiveView => {
+    const known = views.get(date);
+    if (known) return known;
+    const active: LoadedPack[] = [];
+    for (const id of ids) {
+      const candidates = packs.filter((p) => p.id === id && p.pack.effectiveDate <= date).sort((a, b) => semverCompare(b.version, a.version));
+      if (candidates.length > 0) active.push(candidates[0]);
     }
-  }
-  const ordered = topologicalOrder(active);
+    for (const p of active) {
+      for (const dep of p.pack.dependsOn ?? []) {
+        if (!active.some((a) => a.id === dep)) throw new RuleLoadError(p.file, '/dependsOn', `framework "${dep}" has no rule pack in effect on ${date}`);
+      }
+    }
+    const view = { active, evaluationOrder: topologicalOrder(active) };
+    views.set(date, view);
+    return view;
+  };
+  const clock = today === undefined ? utcDateClock() : () => today;
+  activeOn(clock()); // a pack set that cannot be evaluated today stops the service now, not at a request
   return {
     packs: packs.sort((a, b) => frameworkOrder(a.id, b.id) || semverCompare(b.version, a.version)),
-    active,
-    evaluationOrder: ordered,
+    activeOn,
+    get active() {
+      return activeOn(clock()).active;
+    },
+    get evaluationOrder() {
+      return activeOn(clock()).evaluationOrder;
+    },
     byRuleset: new Map(packs.map((p) => [p.ruleset, p])),
     catalogue,
     catalogueHash: canonicalHash(catalogue),
     evidenceIndex,
+  };
+}
+
+/** Today's UTC date (YYYY-MM-DD), recomputed only when a day has passed. */
+function utcDateClock(): () => string {
+  let date = '';
+  let until = 0;
+  return () => {
+    const now = Date.now();
+    if (now >= until) {
+      date = new Date(now).toISOString().slice(0, 10);
+      until = Date.parse(`${date}T00:00:00.000Z`) + 86_400_000;
+    }
+    return date;
   };
 }
 

@@ -12,8 +12,9 @@ import { FRAMEWORK_ORDER } from '../rulesets/registry';
 
 export type SystemWithVersion = { system: SystemRow; current: VersionRow };
 
-function packsOf(registry: Registry, v: VersionRow) {
-  return v.classification.results.map((r) => {
+/** The rule packs a classification was decided with, exactly as loaded. */
+function packsOf(registry: Registry, results: VersionRow['classification']['results']) {
+  return results.map((r) => {
     const p = registry.byRuleset.get(r.ruleset);
     if (!p || p.hash !== r.rulesetHash) throw new Error(`rule pack ${r.ruleset} is not loaded`);
     return p;
@@ -45,7 +46,7 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
       const system: SystemRow = { id: randomUUID(), seq: 0, name: profile.name, manufacturer: profile.manufacturer.name, currentVersion: 1, createdAt: now, updatedAt: now };
       const current: VersionRow = { systemId: system.id, number: 1, profile, profileHash: classification.profileHash, classification, changeAssessment: null, createdAt: now };
       await db.transaction(async (trx) => {
-        await pinPacks(trx, registry.active.filter((p) => classification.results.some((r) => r.rulesetHash === p.hash)));
+        await pinPacks(trx, packsOf(registry, classification.results));
         await repo.insertSystem(trx, system);
         await repo.insertVersion(trx, current);
       });
@@ -63,7 +64,7 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
         const now = new Date().toISOString();
         const changeAssessment = assessChange(previous, { number, profile, classification });
         const version: VersionRow = { systemId, number, profile, profileHash: classification.profileHash, classification, changeAssessment, createdAt: now };
-        await pinPacks(trx, registry.active.filter((p) => classification.results.some((r) => r.rulesetHash === p.hash)));
+        await pinPacks(trx, packsOf(registry, classification.results));
         await repo.insertVersion(trx, version);
         await repo.setCurrentVersion(trx, systemId, number, now);
         return version;
@@ -101,7 +102,7 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
     },
 
     /** The rule packs a stored version was classified with, as pinned (for replay). */
-    packsOf: (v: VersionRow) => packsOf(registry, v),
+    packsOf: (v: VersionRow) => packsOf(registry, v.classification.results),
   };
 }
 

@@ -6,6 +6,8 @@ import { canonicalHash } from '../../src/platform/canonical';
 import { RULES_DIR, openTestApp, expectContract, type TestApp } from '../helpers/app';
 import { openTestDb } from '../helpers/db';
 import { checkPinnedPacks } from '../../src/rulesets/store';
+import { classify } from '../../src/classification/classify';
+import { profile } from '../helpers/profiles';
 
 /** A copy of the real rules with one file changed by `edit`. */
 function withEdit(file: string, edit: (json: any) => void): string {
@@ -66,6 +68,18 @@ describe('rule packs are validated at start-up', () => {
     writeFileSync(join(dir, 'imdrf-samd', '1.1.0.json'), JSON.stringify(next));
     expect(loadRegistry(dir, '2026-11-23').active.find((p) => p.id === 'imdrf-samd')!.version).toBe('1.0.0');
     expect(loadRegistry(dir, '2030-01-01').active.find((p) => p.id === 'imdrf-samd')!.version).toBe('1.1.0');
+    // One loaded registry follows the date: no restart needed on the effective date.
+    const running = loadRegistry(dir);
+    expect(running.activeOn('2029-12-31').active.find((p) => p.id === 'imdrf-samd')!.version).toBe('1.0.0');
+    expect(running.activeOn('2030-01-01').active.find((p) => p.id === 'imdrf-samd')!.version).toBe('1.1.0');
+    jest.useFakeTimers({ now: new Date('2030-01-01T00:00:01Z'), doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      expect(running.active.find((p) => p.id === 'imdrf-samd')!.version).toBe('1.1.0');
+      const p = classify(running, profile({ significance: 'drive', situations: ['critical'] }));
+      expect(p.results.find((r) => r.framework === 'imdrf-samd')!.ruleset).toBe('imdrf-samd@1.1.0');
+    } finally {
+      jest.useRealTimers();
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 });
