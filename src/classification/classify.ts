@@ -3,7 +3,7 @@ import { loadContract } from '../platform/contract';
 import type { FindingRecord, FrameworkOutcome } from '../rulesets/decide';
 import { dependencyFacts, evaluatePack, type LoadedPack, type Registry } from '../rulesets/registry';
 import { evaluatePackReference } from '../rulesets/reference';
-import type { FactValue, Text } from '../rulesets/types';
+import type { Facts, Text } from '../rulesets/types';
 import { findContradictions } from './contradictions';
 import { deriveFacts } from './facts';
 import { jurisdictionsOf, type Profile } from './profile';
@@ -74,53 +74,54 @@ export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] 
 /**
  * The packs to evaluate for the shown ones, in dependency order: a dependency outside the
  * profile's jurisdictions is evaluated too (the AI Act reads the MDR class), but not shown.
+ * The shown packs themselves are evaluated, whatever version they are.
  */
 function evaluationPlan(registry: Registry, shown: LoadedPack[]): LoadedPack[] {
-  // One look at the clock per classification: every pack of it comes from the same day's set.
   const order = registry.evaluationOrder;
+  const byId = new Map(shown.map((p) => [p.id, p]));
   const needed = new Set<string>();
   const need = (id: string) => {
     if (needed.has(id)) return;
     needed.add(id);
-    for (const dep of order.find((p) => p.id === id)?.pack.dependsOn ?? []) need(dep);
+    for (const dep of (byId.get(id) ?? order.find((p) => p.id === id))?.pack.dependsOn ?? []) need(dep);
   };
   for (const p of shown) need(p.id);
-  return order.filter((p) => needed.has(p.id));
+  return order.filter((p) => needed.has(p.id)).map((p) => byId.get(p.id) ?? p);
 }
 
-/** Puts the results of the frameworks `pack` depends on among the facts it reads. */
-function addDependencyFacts(pack: LoadedPack, facts: Record<string, FactValue>, plan: LoadedPack[], outcomes: Map<string, FrameworkOutcome>): void {
-  for (const dep of pack.pack.dependsOn ?? []) {
-    Object.assign(facts, dependencyFacts(plan.find((p) => p.id === dep)!, outcomes.get(dep)!));
-  }
-}
-
-export function classify(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): ClassificationRecord {
+/** The state of one classification: its facts, the packs to evaluate in order, their outcomes. */
+function begin(registry: Registry, profile: Profile, shown: LoadedPack[]) {
   const contradictions = findContradictions(profile);
-  const facts = deriveFacts(profile, contradictions);
-  const outcomes = new Map<string, FrameworkOutcome>();
-  const plan = evaluationPlan(registry, packs);
-  for (const pack of plan) {
-    addDependencyFacts(pack, facts, plan, outcomes);
-    outcomes.set(pack.id, evaluatePack(pack, facts));
+  return { contradictions, facts: deriveFacts(profile, contradictions), plan: evaluationPlan(registry, shown), outcomes: new Map<string, FrameworkOutcome>() };
+}
+type Run = ReturnType<typeof begin>;
+
+/** The facts `pack` is evaluated on: its dependencies' results are put among them first. */
+function factsFor(run: Run, pack: LoadedPack): Facts {
+  for (const dep of pack.pack.dependsOn ?? []) {
+    Object.assign(run.facts, dependencyFacts(run.plan.find((p) => p.id === dep)!, run.outcomes.get(dep)!));
   }
-  return assemble(registry, profile, contradictions, packs.map((p) => outcomes.get(p.id)!));
+  return run.facts;
+}
+
+// Two plain loops rather than one generic driver: the compiled path is the hot path, and a
+// generator or a promise per pack costs it measurably.
+export function classify(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): ClassificationRecord {
+  const run = begin(registry, profile, packs);
+  for (const pack of run.plan) run.outcomes.set(pack.id, evaluatePack(pack, factsFor(run, pack)));
+  return assemble(registry, profile, run, packs);
 }
 
 /** The same classification through json-rules-engine itself (the reference evaluator). */
 export async function classifyReference(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): Promise<ClassificationRecord> {
-  const contradictions = findContradictions(profile);
-  const facts = deriveFacts(profile, contradictions);
-  const outcomes = new Map<string, FrameworkOutcome>();
-  const plan = evaluationPlan(registry, packs);
-  for (const pack of plan) {
-    addDependencyFacts(pack, facts, plan, outcomes);
-    outcomes.set(pack.id, await evaluatePackReference(pack, facts));
-  }
-  return assemble(registry, profile, contradictions, packs.map((p) => outcomes.get(p.id)!));
+  const run = begin(registry, profile, packs);
+  for (const pack of run.plan) run.outcomes.set(pack.id, await evaluatePackReference(pack, factsFor(run, pack)));
+  return assemble(registry, profile, run, packs);
 }
 
-function assemble(registry: Registry, profile: Profile, contradictions: ReturnType<typeof findContradictions>, results: FrameworkOutcome[]): ClassificationRecord {
+function assemble(registry: Registry, profile: Profile, run: Run, shown: LoadedPack[]): ClassificationRecord {
+  const { contradictions } = run;
+  const results = shown.map((p) => run.outcomes.get(p.id)!);
   const requiredBy = new Map<string, string[]>();
   const findings: ClassificationRecord['findings'] = contradictions.map((c) => ({ code: 'contradiction', fields: c.fields, text: c.text }));
   for (const r of results) {

@@ -83,4 +83,3 @@ export function findContradictions(profile: Profile): Contradiction[] {
   return CHECKS.filter((c) => c.test(profile)).map(({ code, fields, text }) => ({ code, fields, text }));
 }
 
-export const CONTRADICTION_CODES = CHECKS.map((c) => c.code);

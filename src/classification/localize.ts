@@ -1,6 +1,6 @@
 import type { components } from '../generated/openapi';
 import type { Registry } from '../rulesets/registry';
-import type { EvidenceItemDef, Lang, Text } from '../rulesets/types';
+import type { EvidenceItemDef, Lang } from '../rulesets/types';
 import type { ClassificationRecord } from './classify';
 
 export type ClassificationResult = components['schemas']['ClassificationResult'];
@@ -24,8 +24,6 @@ export function pickLanguage(header: string | string[] | undefined): Lang {
   }
   return best;
 }
-
-export const t = (text: Text, lang: Lang): string => text[lang];
 
 /** A change's values as JSON (they may be strings, booleans, arrays or null). */
 const jsonChange = (c: { field: string; from: unknown; to: unknown }) => ({ field: c.field, from: c.from ?? null, to: c.to ?? null });

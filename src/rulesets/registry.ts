@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { canonicalHash } from '../platform/canonical';
-import { ALL_FACTS } from '../classification/facts';
+import { ALL_FACTS, DECISION_FACTS } from '../classification/facts';
 import { compileRules, firedRules, type CompiledRules } from './compile';
 import { decide, finish, setConsequenceFacts, type FrameworkOutcome } from './decide';
 import type { ConsequenceEvent, DecisionEvent, EvidenceCatalogue, Facts, FactValue, RulePack } from './types';
@@ -139,7 +139,7 @@ export function loadPack(pack: RulePack, shown: string, evidenceIds: ReadonlySet
   let consequences: CompiledRules<ConsequenceEvent> | undefined;
   try {
     const depFacts = (pack.dependsOn ?? []).flatMap(dependencyFactNames);
-    const decisionFacts = new Set([...ALL_FACTS, ...depFacts].filter((f) => !['class', 'classRank', 'device', 'disposition'].includes(f)));
+    const decisionFacts = new Set([...DECISION_FACTS, ...depFacts]);
     decision = compileRules(pack.rules, shared, decisionFacts);
     consequences = compileRules(pack.consequences, shared, new Set([...ALL_FACTS, ...depFacts]));
   } catch (err) {

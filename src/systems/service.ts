@@ -101,8 +101,6 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
       };
     },
 
-    /** The rule packs a stored version was classified with, as pinned (for replay). */
-    packsOf: (v: VersionRow) => packsOf(registry, v.classification.results),
   };
 }
 
