@@ -24,6 +24,24 @@ export const CONFIG_SCHEMA = {
       type: 'string', enum: ['compiled', 'reference'], default: 'compiled',
       description: '`compiled`: rule packs compiled to plain predicates at load (fast). `reference`: json-rules-engine itself, one Engine per evaluation (slow; for checking).',
     },
+    SESSION_TTL_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 12, description: 'Lifetime of a dashboard login session in hours.' },
+    COOKIE_SECURE: { type: 'boolean', default: false, description: 'Mark the session cookie `Secure` (set it when the service is behind HTTPS).' },
+    UPLOAD_MAX_BYTES: { type: 'integer', minimum: 1024, default: 20971520, description: 'Largest evidence document accepted, in bytes (413 above it).' },
+    UPLOAD_TYPES: {
+      type: 'string', pattern: '^[a-z0-9.+-]+/[a-z0-9.+-]+(,[a-z0-9.+-]+/[a-z0-9.+-]+)*$',
+      default: 'application/pdf,text/plain,text/csv,application/json,image/png,image/jpeg,application/zip',
+      description: 'Comma-separated media types accepted for evidence documents (415 for others).',
+    },
+    DOCUMENTS_DIR: { type: 'string', description: 'Directory for evidence documents. Unset: documents are stored in the database.' },
+    REVIEW_DEADLINE_DAYS: {
+      type: 'string', pattern: '^(highest|high|medium|low)=\\d{1,4}(,(highest|high|medium|low)=\\d{1,4}){3}$', default: 'highest=90,high=60,medium=45,low=30',
+      description: 'Review deadline in days from submission, per risk tier (the tiers and their classes are in `rules/workflow/`).',
+    },
+    CERTIFICATE_VALIDITY_MONTHS: {
+      type: 'string', pattern: '^(highest|high|medium|low)=\\d{1,3}(,(highest|high|medium|low)=\\d{1,3}){3}$', default: 'highest=12,high=24,medium=36,low=60',
+      description: 'Validity of a certificate in months from approval, per risk tier.',
+    },
+    PUBLIC_URL: { type: 'string', default: 'http://127.0.0.1:3000', description: 'Base URL of the service as the public reaches it (verification links in certificates and reports).' },
   },
 } as const;
 
@@ -38,7 +56,30 @@ export type Config = {
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   BODY_LIMIT: number;
   RULES_EVALUATOR: 'compiled' | 'reference';
+  SESSION_TTL_HOURS: number;
+  COOKIE_SECURE: boolean;
+  UPLOAD_MAX_BYTES: number;
+  UPLOAD_TYPES: string;
+  DOCUMENTS_DIR?: string;
+  REVIEW_DEADLINE_DAYS: string;
+  CERTIFICATE_VALIDITY_MONTHS: string;
+  PUBLIC_URL: string;
 };
+
+export type RiskTier = 'highest' | 'high' | 'medium' | 'low';
+
+/** `highest=90,high=60,…` → a number per tier; every tier must be named once. */
+export function perTier(value: string, name: string): Record<RiskTier, number> {
+  const out: Partial<Record<RiskTier, number>> = {};
+  for (const part of value.split(',')) {
+    const [tier, n] = part.split('=') as [RiskTier, string];
+    out[tier] = Number(n);
+  }
+  for (const t of ['highest', 'high', 'medium', 'low'] as const) {
+    if (out[t] === undefined) throw new ConfigError(`invalid configuration: ${name} names no value for tier ${t}`);
+  }
+  return out as Record<RiskTier, number>;
+}
 
 export class ConfigError extends Error {}
 
@@ -55,7 +96,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const msg = (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || e.params && (e.params as { missingProperty?: string }).missingProperty || ''} ${e.message}`).join('; ');
     throw new ConfigError(`invalid configuration: ${msg}`);
   }
-  return { ...(raw as Config), ...overrides };
+  const config = { ...(raw as Config), ...overrides };
+  perTier(config.REVIEW_DEADLINE_DAYS, 'REVIEW_DEADLINE_DAYS');
+  perTier(config.CERTIFICATE_VALIDITY_MONTHS, 'CERTIFICATE_VALIDITY_MONTHS');
+  return config;
 }
 
 /** The README's table of environment variables, from the schema. */

@@ -82,7 +82,7 @@ export interface paths {
         /** Registered systems, newest first, with cursor pagination */
         get: operations["listSystems"];
         put?: never;
-        /** Register an AI system with its first profile version, classified and stored with the pinned rule packs */
+        /** Register an AI system of the caller's organisation (vendor key or vendor user) with its first profile version, classified and stored with the pinned rule packs */
         post: operations["registerSystem"];
         delete?: never;
         options?: never;
@@ -133,6 +133,403 @@ export interface paths {
         };
         /** One version of a system as it was stored */
         get: operations["getSystemVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in with email and password; sets the session cookie for the dashboard */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the current session */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the caller is (user or API key), with role, organisation and language */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Remember the caller's language (users only) */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/v1/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Organisations the caller may see (admins all; others their own and every certification centre) */
+        get: operations["listOrganisations"];
+        put?: never;
+        /** Create an organisation (admin) */
+        post: operations["createOrganisation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organisations/{id}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users of an organisation (admins; reviewers and lead reviewers of that organisation) */
+        get: operations["listUsers"];
+        put?: never;
+        /** Create a user (admin); the role must suit the organisation's kind */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organisations/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** API keys of a vendor organisation, never their secrets (admins; vendor users of that organisation) */
+        get: operations["listApiKeys"];
+        put?: never;
+        /** Create an API key for a vendor organisation; the secret is shown in this answer only */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organisations/{id}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key; it stops working at once */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue (reviewers see their centre's, vendors their own, admins all), newest first, with cursor pagination */
+        get: operations["listApplications"];
+        put?: never;
+        /** Open a certification application (draft) for a version of one of the caller's systems, at a certification centre */
+        post: operations["createApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An application with its classes, overrides, evidence, history and the transitions the caller may take now */
+        get: operations["getApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a transition of the workflow (rules/workflow); needs `If-Match` with the application's ETag */
+        post: operations["transitionApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign a reviewer of the centre (lead reviewer) */
+        post: operations["assignApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/countersignatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Countersign a pending decision (a lead reviewer other than the deciding reviewer; four-eyes for the highest classes) */
+        post: operations["countersignApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Override one framework's class with a justification; kept beside the engine's result, never instead of it */
+        post: operations["overrideClassification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/evidence/{evidenceId}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a document for one required evidence item (multipart, field `file`); its sha256 is recorded */
+        post: operations["uploadEvidenceDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/evidence/{evidenceId}/not-applicable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declare an evidence item not applicable, with the reason (reviewed like a document) */
+        post: operations["markEvidenceNotApplicable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/evidence/{evidenceId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept or reject an evidence item, with a comment and, on acceptance, its validity */
+        post: operations["reviewEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an evidence document as uploaded */
+        get: operations["downloadDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail of one application (reviewers of its centre, admins) */
+        get: operations["getApplicationAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The whole audit trail, oldest first (admins) */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Walk the hash chain of the audit trail and name the first broken link (admins) */
+        get: operations["verifyAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/certificates/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify a certificate (public) — its status, the system version, classes and rule packs it rests on */
+        get: operations["getCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/systems/{id}/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents reported on a system */
+        get: operations["listIncidents"];
+        put?: never;
+        /** Report an incident on a certified system; a serious one opens a re-review at once */
+        post: operations["reportIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The certification workflow as loaded from rules/workflow (states, transitions, roles, guards, risk tiers) */
+        get: operations["getWorkflow"];
         put?: never;
         post?: never;
         delete?: never;
@@ -479,6 +876,321 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @enum {string} */
+        OrganisationKind: "vendor" | "certification_centre" | "regulator";
+        /** @enum {string} */
+        Role: "vendor" | "reviewer" | "lead_reviewer" | "rules_admin" | "admin";
+        Organisation: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            kind: components["schemas"]["OrganisationKind"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Principal: {
+            /** @enum {string} */
+            kind: "user" | "api_key";
+            /** Format: uuid */
+            id: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            organisation: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                kind: components["schemas"]["OrganisationKind"];
+            };
+            /** @enum {string} */
+            language: "en" | "ru";
+        };
+        Session: {
+            principal: components["schemas"]["Principal"];
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        User: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            /** Format: uuid */
+            organisationId: string;
+            /** @enum {string} */
+            language: "en" | "ru";
+            /** Format: date-time */
+            createdAt: string;
+            disabled: boolean;
+        };
+        ApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The public part of the key */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+        };
+        NewApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            revokedAt: null;
+            lastUsedAt: null;
+            /** @description The whole key (`mk_…`): store it now, it is never shown again */
+            key: string;
+        };
+        /** @enum {string} */
+        ApplicationState: "draft" | "submitted" | "under_review" | "information_requested" | "approved" | "rejected" | "suspended" | "revoked" | "expired" | "withdrawn";
+        /**
+         * @description The application's tier from its effective classes (rules/workflow); sets the review deadline, certificate validity and four-eyes
+         * @enum {string}
+         */
+        RiskTier: "highest" | "high" | "medium" | "low";
+        Actor: {
+            id: string | null;
+            name: string | null;
+        };
+        ApplicationClass: {
+            framework: string;
+            ruleset: string;
+            /** @description The class the rule pack decided */
+            engineClass: string | null;
+            /** @enum {string} */
+            disposition: "determined" | "requires_review";
+            override: null | {
+                class: string;
+                justification: string;
+                by: components["schemas"]["Actor"];
+                /** Format: date-time */
+                at: string;
+            };
+            /** @description The override when there is one */
+            effectiveClass: string | null;
+        };
+        Document: {
+            /** Format: uuid */
+            id: string;
+            filename: string;
+            contentType: string;
+            size: number;
+            sha256: string;
+            /** Format: date-time */
+            uploadedAt: string;
+            uploadedBy: components["schemas"]["Actor"];
+        };
+        ApplicationEvidence: {
+            evidenceId: string;
+            title: string;
+            requiredBy: string[];
+            /**
+             * @description `provided`: a document awaits review; `not_applicable`: a justified claim awaits review
+             * @enum {string}
+             */
+            status: "missing" | "provided" | "not_applicable" | "accepted" | "rejected";
+            notApplicableReason: string | null;
+            documents: components["schemas"]["Document"][];
+            review: null | {
+                /** @enum {string} */
+                decision: "accepted" | "rejected";
+                comment: string;
+                by: components["schemas"]["Actor"];
+                /** Format: date-time */
+                at: string;
+            };
+            /** Format: date */
+            validFrom: string | null;
+            /** Format: date */
+            validUntil: string | null;
+        };
+        AllowedTransition: {
+            transition: string;
+            to: components["schemas"]["ApplicationState"];
+            commentRequired: boolean;
+            /** @description Guards that refuse it now (empty when it can be taken) */
+            blockedBy: {
+                guard: string;
+                detail: string;
+            }[];
+        };
+        HistoryEntry: {
+            transition: string;
+            from: string | null;
+            to: components["schemas"]["ApplicationState"];
+            comment: string | null;
+            by: components["schemas"]["Actor"];
+            /** Format: date-time */
+            at: string;
+        };
+        ApplicationSummary: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "initial" | "re_review";
+            /** Format: uuid */
+            systemId: string;
+            systemName: string;
+            version: number;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            /** Format: uuid */
+            centreId: string;
+            centreName: string;
+            state: components["schemas"]["ApplicationState"];
+            riskTier: components["schemas"]["RiskTier"];
+            classes: components["schemas"]["ApplicationClass"][];
+            assignee: null | components["schemas"]["Actor"];
+            /** Format: date-time */
+            deadline: string | null;
+            overdue: boolean;
+            certificateNumber: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            submittedAt: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+        };
+        Application: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "initial" | "re_review";
+            /** @description Why a re-review was opened */
+            reason: string | null;
+            /** Format: uuid */
+            systemId: string;
+            systemName: string;
+            version: number;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            /** Format: uuid */
+            centreId: string;
+            centreName: string;
+            state: components["schemas"]["ApplicationState"];
+            riskTier: components["schemas"]["RiskTier"];
+            classes: components["schemas"]["ApplicationClass"][];
+            assignee: null | components["schemas"]["Actor"];
+            /** Format: date-time */
+            deadline: string | null;
+            overdue: boolean;
+            certificateNumber: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            submittedAt: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            etag: string;
+            /** @description Decisions need a lead reviewer's countersignature (a highest-tier class) */
+            fourEyes: boolean;
+            evidence: components["schemas"]["ApplicationEvidence"][];
+            countersignatures: {
+                transition: string;
+                comment: string;
+                by: components["schemas"]["Actor"];
+                /** Format: date-time */
+                at: string;
+            }[];
+            history: components["schemas"]["HistoryEntry"][];
+            /** @description Transitions the caller's role may take from the current state, each with the guards that block it now */
+            allowedTransitions: components["schemas"]["AllowedTransition"][];
+        };
+        Certificate: {
+            number: string;
+            /** @enum {string} */
+            status: "valid" | "suspended" | "revoked" | "expired" | "superseded";
+            /** @description A later version changed materially */
+            reReviewRequired: boolean;
+            /** Format: uuid */
+            systemId: string;
+            systemName: string;
+            manufacturer: string;
+            version: number;
+            centreName: string;
+            /** Format: uuid */
+            applicationId: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** Format: date-time */
+            validUntil: string;
+            /** Format: date-time */
+            statusChangedAt: string;
+            classes: {
+                framework: string;
+                class: string | null;
+                engineClass: string | null;
+            }[];
+            rulesets: {
+                ruleset: string;
+                hash: string;
+            }[];
+            verificationUrl: string;
+        };
+        Incident: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            systemId: string;
+            version: number;
+            certificateNumber: string;
+            /** @enum {string} */
+            severity: "minor" | "moderate" | "serious";
+            description: string;
+            /** Format: date */
+            occurredOn: string;
+            reportedBy: components["schemas"]["Actor"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            reReviewApplicationId: string | null;
+        };
+        AuditEntry: {
+            seq: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            actorType: "user" | "api_key" | "cli" | "system" | "anonymous";
+            actorId: string | null;
+            actorName: string | null;
+            organisationId: string | null;
+            action: string;
+            objectType: string;
+            objectId: string;
+            applicationId: string | null;
+            before: unknown;
+            after: unknown;
+            requestId: string | null;
+            prevHash: string;
+            hash: string;
+        };
+        AuditVerification: {
+            valid: boolean;
+            entries: number;
+            firstBroken: null | {
+                seq: number;
+                id: string;
+                /** @enum {string} */
+                reason: "hash_mismatch" | "prev_hash_mismatch";
+            };
+            lastHash: string;
+        };
     };
     responses: {
         /** @description The request is malformed or fails validation; each bad field is named */
@@ -517,11 +1229,69 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description No credentials, or bad ones (`WWW-Authenticate` says how to authenticate) */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Authenticated, but the role may not do this */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The object's state does not allow this, or it exists already; `detail` says why */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The `If-Match` ETag is stale; read the application again */
+        PreconditionFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The transition needs `If-Match` with the application's ETag */
+        PreconditionRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The `Idempotency-Key` was used before with a different request */
+        IdempotencyMismatch: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description `ru` or `en` (default `en`) */
         AcceptLanguage: string;
         SystemId: string;
+        ObjectId: string;
+        /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+        IdempotencyKey: string;
+        EvidenceId: string;
     };
     requestBodies: never;
     headers: never;
@@ -675,12 +1445,16 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     registerSystem: {
         parameters: {
             query?: never;
             header?: {
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description `ru` or `en` (default `en`) */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
@@ -704,8 +1478,11 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyMismatch"];
         };
     };
     getSystem: {
@@ -732,6 +1509,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -739,6 +1518,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description `ru` or `en` (default `en`) */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
@@ -764,9 +1545,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyMismatch"];
         };
     };
     getSystemVersion: {
@@ -794,7 +1578,958 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Logged in; the `medai_session` cookie carries the session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Principal"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    language: "en" | "ru";
+                };
+            };
+        };
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Principal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listOrganisations: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["OrganisationKind"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Organisations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Organisation"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createOrganisation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    kind: components["schemas"]["OrganisationKind"];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["User"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    name: string;
+                    role: components["schemas"]["Role"];
+                    password: string;
+                    /** @enum {string} */
+                    language?: "en" | "ru";
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApiKey"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ObjectId"];
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key, revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listApplications: {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["ApplicationState"];
+                /** @description With `class`, the framework the class is read in; alone, applications classified under it */
+                framework?: string;
+                /** @description Only applications with this effective class (under `framework` when given) */
+                class?: string;
+                tier?: components["schemas"]["RiskTier"];
+                /** @description A user id, `me`, or `none` */
+                assignee?: string;
+                overdue?: boolean;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of applications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApplicationSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `ru` or `en` (default `en`) */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    systemId: string;
+                    /** @description The system version to certify (default the current one) */
+                    version?: number;
+                    /**
+                     * Format: uuid
+                     * @description The certification centre that will review it
+                     */
+                    centreId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The application, in state `draft`, with its evidence checklist from the version's classification */
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["IdempotencyMismatch"];
+        };
+    };
+    getApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `ru` or `en` (default `en`) */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application; `ETag` is what `If-Match` of a transition must carry */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    transitionApplication: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `ru` or `en` (default `en`) */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The application's current ETag (412 when stale, 428 when absent) */
+                "If-Match": string;
+            };
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    transition: string;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The application after the transition */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["IdempotencyMismatch"];
+            428: components["responses"]["PreconditionRequired"];
+        };
+    };
+    assignApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `ru` or `en` (default `en`) */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    assigneeId: string;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The application */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["IdempotencyMismatch"];
+        };
+    };
+    countersignApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `ru` or `en` (default `en`) */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    transition: string;
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The application with the countersignature */
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["IdempotencyMismatch"];
+        };
+    };
+    overrideClassification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `ru` or `en` (default `en`) */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    framework: string;
+                    class: string;
+                    justification: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The application with the override */
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["IdempotencyMismatch"];
+        };
+    };
+    uploadEvidenceDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["ObjectId"];
+                evidenceId: components["parameters"]["EvidenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The evidence item with the document */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationEvidence"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyMismatch"];
+        };
+    };
+    markEvidenceNotApplicable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `ru` or `en` (default `en`) */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["ObjectId"];
+                evidenceId: components["parameters"]["EvidenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The evidence item */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationEvidence"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["IdempotencyMismatch"];
+        };
+    };
+    reviewEvidence: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `ru` or `en` (default `en`) */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["ObjectId"];
+                evidenceId: components["parameters"]["EvidenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "accepted" | "rejected";
+                    comment: string;
+                    /** Format: date */
+                    validFrom?: string;
+                    /** Format: date */
+                    validUntil?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The evidence item */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationEvidence"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["IdempotencyMismatch"];
+        };
+    };
+    downloadDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ObjectId"];
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document; `Digest`-like header `x-content-sha256` carries its sha256 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getApplicationAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    verifyAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verdict */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["SystemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Incidents, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Incident"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    reportIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["SystemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    severity: "minor" | "moderate" | "serious";
+                    description: string;
+                    /** Format: date */
+                    occurredOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The incident */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["IdempotencyMismatch"];
+        };
+    };
+    getWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     healthLive: {
