@@ -1,0 +1,58 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+/**
+ * Password hashing with scrypt (node:crypto, no dependency). The stored string describes
+ * itself, `scrypt$N$r$p$salt$hash` (salt and hash base64url), so the cost can be raised later
+ * and old hashes still verify.
+ */
+const N = 16384;
+const R = 8;
+const P = 1;
+const SALT_BYTES = 16;
+const KEY_BYTES = 32;
+/** Enough for N up to 2^17 at r=8 (128·N·r bytes); node's default (32 MiB) is the floor. */
+const MAX_MEM = 256 * 1024 * 1024;
+
+export const MIN_PASSWORD_LENGTH = 12;
+
+function derive(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize('NFC'), salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(SALT_BYTES);
+  const key = await derive(password, salt, KEY_BYTES, { N, r: R, p: P, maxmem: MAX_MEM });
+  return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+const STORED = /^scrypt\$(\d{1,7})\$(\d{1,3})\$(\d{1,3})\$([A-Za-z0-9_-]{16,})\$([A-Za-z0-9_-]{16,})$/;
+
+/** True when the password matches; false for a wrong password or a stored value it cannot read. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const m = STORED.exec(stored);
+  if (!m) return false;
+  const [n, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // Refuse absurd parameters rather than let a bad row stall the process.
+  if (n < 2 || (n & (n - 1)) !== 0 || n > 1 << 20 || r < 1 || r > 32 || p < 1 || p > 16) return false;
+  const salt = Buffer.from(m[4], 'base64url');
+  const expected = Buffer.from(m[5], 'base64url');
+  const key = await derive(password, salt, expected.length, { N: n, r, p, maxmem: Math.max(MAX_MEM, 256 * n * r) });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+let dummy: Promise<string> | undefined;
+/**
+ * Spends the time of one verification against a hash nobody's password matches: called when the
+ * email is unknown, so the answer takes as long as for a known email with a wrong password.
+ */
+export async function burnPasswordCheck(password: string): Promise<void> {
+  dummy ??= hashPassword(randomBytes(18).toString('base64url'));
+  await verifyPassword(password, await dummy);
+}
+
+/** A strong random password (24 base64url characters, 144 bits) for the CLI. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
