@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../platform/errors';
+import { auditActor, SESSION_COOKIE, unauthorized, forbidden, type IdentityService } from './service';
+import type { Principal, Role } from './types';
+
+export type { AuditActor, Language, OrganisationKind, Principal, Role } from './types';
+export { auditActor };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling; null when the request carries no credential. Set by registerAuthentication. */
+    principal: Principal | null;
+  }
+}
+
+export const WWW_AUTHENTICATE = 'Bearer realm="medai-risk"';
+
+/** `Set-Cookie` for a new session, and for clearing it. */
+export function sessionCookieHeader(token: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+}
+export const clearSessionCookieHeader = (secure: boolean) => sessionCookieHeader('', 0, secure);
+
+/**
+ * Sets `request.principal` on every request from its credentials (`Authorization: Bearer`,
+ * `X-API-Key`, or the `medai_session` cookie). A bad credential is a 401 at once (and a bad
+ * session cookie is cleared). Every 401 of the service carries `WWW-Authenticate: Bearer`.
+ * Register it before the routes.
+ */
+export function registerAuthentication(app: FastifyInstance, identity: IdentityService, options: { cookieSecure?: boolean } = {}): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    request.principal = null;
+    try {
+      request.principal = await identity.authenticate(request.headers);
+    } catch (err) {
+      if (!(err instanceof AppError && err.status === 401)) throw err;
+      const operationId = request.routeOptions.config?.operationId;
+      // Logging in or out with a stale credential must work: there, a bad one counts as none.
+      if (operationId === 'login') return;
+      const cookieOnly = !request.headers.authorization && !request.headers['x-api-key'];
+      if (cookieOnly) reply.header('set-cookie', clearSessionCookieHeader(options.cookieSecure ?? false));
+      if (operationId === 'logout') return;
+      throw err;
+    }
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', WWW_AUTHENTICATE);
+    return payload;
+  });
+}
+
+/** The caller, or 401 when the request is anonymous. */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized('This operation needs an API key or a login session');
+  return request.principal;
+}
+
+/** The caller when its role is one of `roles`: 401 when anonymous, 403 otherwise. */
+export function requireRole(request: FastifyRequest, ...roles: Role[]): Principal {
+  const principal = requirePrincipal(request);
+  if (!roles.includes(principal.role)) throw forbidden(`This operation needs the role ${roles.join(' or ')}`);
+  return principal;
+}
