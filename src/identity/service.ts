@@ -317,7 +317,7 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
     async createApiKey(caller: Caller, organisationId: string, input: { name: string }): Promise<CreatedApiKey> {
       requireKeyManager(caller, organisationId);
       const org = await organisationOrNotFound(organisationId);
-      if (org.kind !== 'vendor') throw new AppError(400, 'not-a-vendor', 'Only vendor organisations have API keys', `Organisation ${org.id} is a ${org.kind}`);
+      if (org.kind !== 'vendor') throw new AppError(400, 'not-a-vendor', 'Only vendor organisations have API keys', `Only vendor organisations have API keys; ${org.name} (${org.id}) is a ${org.kind}`);
       const name = input.name.trim();
       if (name === '') throw invalid('/name', 'must not be blank');
       const actor = actorOf(caller);

@@ -1,0 +1,222 @@
+/**
+ * The administration command line: organisations, users and API keys, straight on the database
+ * (`npm run admin -- <command>`). Every write is audited with the actor `cli` and the name of
+ * the operating-system user who ran it. Exit codes: 0 done, 1 refused (exists, not found), 2 bad
+ * usage.
+ */
+import { userInfo } from 'node:os';
+import { loadConfig, ConfigError } from '../src/config';
+import { createIdentityService, trusted, type IdentityService, type TrustedCaller } from '../src/identity/service';
+import { generatePassword } from '../src/identity/passwords';
+import type { OrganisationRow } from '../src/identity/repository';
+import { LANGUAGES, ORGANISATION_KINDS, ROLES, ROLES_BY_KIND, type Language, type OrganisationKind, type Role } from '../src/identity/types';
+import { createDb, migrate } from '../src/platform/db';
+import { AppError } from '../src/platform/errors';
+
+export const USAGE = `usage: npm run admin -- <command> [options]
+
+commands:
+  org:create --name NAME --kind ${ORGANISATION_KINDS.join('|')}
+  org:list
+  user:create --org ORG --email EMAIL --name NAME --role ROLE [--password PASSWORD] [--language en|ru]
+              ORG is an organisation id or its exact name. Roles by organisation kind:
+${Object.entries(ROLES_BY_KIND).map(([k, r]) => `                ${k}: ${r.join(', ')}`).join('\n')}
+              Without --password a strong one is generated and printed once.
+  user:list [--org ORG]
+  user:disable --id USER_ID      (ends the user's sessions at once)
+  user:enable --id USER_ID
+  key:create --org ORG --name NAME   (vendor organisations; the key is printed once)
+  key:list --org ORG
+  key:revoke --id KEY_ID
+  help`;
+
+export type AdminDeps = {
+  identity: IdentityService;
+  out?: (line: string) => void;
+  err?: (line: string) => void;
+  /** Who runs the command (the audit actor's name); the operating-system user by default. */
+  username?: string;
+};
+
+class UsageError extends Error {}
+
+const COMMANDS: Record<string, { required: string[]; optional: string[] }> = {
+  'org:create': { required: ['name', 'kind'], optional: [] },
+  'org:list': { required: [], optional: [] },
+  'user:create': { required: ['org', 'email', 'name', 'role'], optional: ['password', 'language'] },
+  'user:list': { required: [], optional: ['org'] },
+  'user:disable': { required: ['id'], optional: [] },
+  'user:enable': { required: ['id'], optional: [] },
+  'key:create': { required: ['org', 'name'], optional: [] },
+  'key:list': { required: ['org'], optional: [] },
+  'key:revoke': { required: ['id'], optional: [] },
+  help: { required: [], optional: [] },
+};
+
+/** `--name value` and `--name=value`; every option once, each known to the command. */
+function parseOptions(command: string, args: string[]): Record<string, string> {
+  const spec = COMMANDS[command];
+  const options: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const m = /^--([a-z]+)(?:=(.*))?$/s.exec(arg);
+    if (!m) throw new UsageError(`unexpected argument "${arg}"`);
+    const name = m[1];
+    if (!spec.required.includes(name) && !spec.optional.includes(name)) throw new UsageError(`${command} has no option --${name}`);
+    if (name in options) throw new UsageError(`--${name} given twice`);
+    let value = m[2];
+    if (value === undefined) {
+      value = args[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      i++;
+    }
+    options[name] = value;
+  }
+  const missing = spec.required.filter((r) => options[r] === undefined || options[r].trim() === '');
+  if (missing.length > 0) throw new UsageError(`${command} needs ${missing.map((m) => `--${m}`).join(', ')}`);
+  return options;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+const table = (rows: string[][]): string[] => {
+  if (rows.length === 0) return [];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  '));
+};
+
+/** Runs one command; answers the exit code (0 done, 1 refused, 2 bad usage). Never exits the process. */
+export async function runAdmin(argv: string[], deps: AdminDeps): Promise<number> {
+  const out = deps.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const err = deps.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { identity } = deps;
+  const [command, ...args] = argv;
+  const username = deps.username ?? safeUsername();
+  const caller: TrustedCaller = trusted({ type: 'cli', id: null, name: username, organisationId: null });
+
+  const organisation = async (ref: string): Promise<OrganisationRow> => {
+    const org = await identity.findOrganisation(ref);
+    if (!org) throw new AppError(404, 'not-found', 'Not found', `no organisation with id or name "${ref}" (see org:list)`);
+    return org;
+  };
+
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      if (command === 'help') parseOptions('help', args);
+      out(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (!COMMANDS[command]) throw new UsageError(`unknown command "${command}"`);
+    const o = parseOptions(command, args);
+    switch (command) {
+      case 'org:create': {
+        const org = await identity.createOrganisation(caller, { name: o.name, kind: oneOf('kind', o.kind, ORGANISATION_KINDS) as OrganisationKind });
+        out(`created organisation ${org.id}  ${org.kind}  ${org.name}`);
+        return 0;
+      }
+      case 'org:list': {
+        const orgs = await identity.listOrganisations(caller);
+        table([['id', 'kind', 'name'], ...orgs.map((x) => [x.id, x.kind, x.name])]).forEach(out);
+        return 0;
+      }
+      case 'user:create': {
+        const org = await organisation(o.org);
+        const role = oneOf('role', o.role, ROLES) as Role;
+        const language = o.language === undefined ? undefined : (oneOf('language', o.language, LANGUAGES) as Language);
+        const generated = o.password === undefined;
+        const password = o.password ?? generatePassword();
+        const user = await identity.createUser(caller, org.id, { email: o.email, name: o.name, role, password, language });
+        out(`created user ${user.id}  ${user.role}  ${user.email}  in ${org.name}`);
+        if (generated) out(`password: ${password}\n(shown once: hand it over securely)`);
+        return 0;
+      }
+      case 'user:list': {
+        const orgs = o.org !== undefined ? [await organisation(o.org)] : await identity.listOrganisations(caller);
+        const rows = [['id', 'organisation', 'role', 'email', 'name', 'status']];
+        for (const org of orgs) {
+          for (const u of await identity.listUsers(caller, org.id)) rows.push([u.id, org.name, u.role, u.email, u.name, u.disabledAt ? 'disabled' : 'active']);
+        }
+        table(rows).forEach(out);
+        return 0;
+      }
+      case 'user:disable':
+      case 'user:enable': {
+        const user = await identity.setUserDisabled(caller, o.id, command === 'user:disable');
+        out(`${user.disabledAt ? 'disabled' : 'enabled'} user ${user.id}  ${user.email}`);
+        return 0;
+      }
+      case 'key:create': {
+        const org = await organisation(o.org);
+        const { apiKey, key } = await identity.createApiKey(caller, org.id, { name: o.name });
+        out(`created API key ${apiKey.id}  prefix ${apiKey.prefix}  "${apiKey.name}"  for ${org.name}`);
+        out(`key: ${key}\n(shown once: store it now)`);
+        return 0;
+      }
+      case 'key:list': {
+        const org = await organisation(o.org);
+        const keys = await identity.listApiKeys(caller, org.id);
+        table([['id', 'prefix', 'created', 'last used', 'status', 'name'], ...keys.map((k) => [k.id, k.prefix, k.createdAt, k.lastUsedAt ?? '-', k.revokedAt ? `revoked ${k.revokedAt}` : 'active', k.name])]).forEach(out);
+        return 0;
+      }
+      case 'key:revoke': {
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.id)) throw new UsageError(`--id must be a key id (a UUID, see key:list), got "${o.id}"`);
+        const key = await identity.revokeApiKey(caller, { keyId: o.id });
+        out(`revoked API key ${key.id}  prefix ${key.prefix}  at ${key.revokedAt}`);
+        return 0;
+      }
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`error: ${e.message}`);
+      err('run "npm run admin -- help" for the commands');
+      return 2;
+    }
+    if (e instanceof AppError) {
+      // Field errors name the body field (`/role`); here that is the option (`--role`).
+      if (e.errors?.length) for (const f of e.errors) err(`error: --${(f.field ?? '').replace(/^\//, '')} ${f.message}`);
+      else err(`error: ${e.message}`);
+      return e.status === 400 ? 2 : 1;
+    }
+    throw e;
+  }
+}
+
+function safeUsername(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const db = createDb(config);
+  try {
+    await migrate(db);
+    const identity = createIdentityService({ db, config });
+    process.exitCode = await runAdmin(process.argv.slice(2), { identity });
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`admin failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
+}
