@@ -14,12 +14,25 @@ import { rulesetRoutes } from './rulesets/routes';
 import { checkPinnedPacks } from './rulesets/store';
 import { createSystemsService } from './systems/service';
 import { systemRoutes } from './systems/routes';
+import multipart from '@fastify/multipart';
+import { auditRoutes } from './audit/routes';
+import { certificationRoutes } from './certification/routes';
+import { createCertificationService } from './certification/service';
+import { loadWorkflow, type LoadedWorkflow } from './certification/workflow';
+import { registerAuthentication } from './identity/auth';
+import { identityRoutes } from './identity/routes';
+import { createIdentityService } from './identity/service';
+import { registerIdempotency } from './platform/idempotency';
 
 export type AppDeps = {
   /** An open database; when absent the app opens one from the config and closes it on close. */
   db?: Db;
   /** Rule packs already loaded (tests share one across apps). */
   registry?: Registry;
+  /** The certification workflow already loaded. */
+  workflow?: LoadedWorkflow;
+  /** The clock of the certification workflow (tests move it to reach deadlines and expiry). */
+  now?: () => Date;
   logger?: FastifyServerOptions['logger'];
   /** A pino logger to use as it is (tests capture the log lines). */
   loggerInstance?: FastifyBaseLogger;
@@ -58,6 +71,7 @@ export function requestId(header: string | string[] | undefined): string {
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const contract = loadContract();
   const registry = deps.registry ?? loadRegistry(config.RULES_DIR);
+  const workflow = deps.workflow ?? loadWorkflow(config.RULES_DIR);
   const ownsDb = !deps.db;
   const db = deps.db ?? createDb(config);
   if (ownsDb && config.MIGRATE_ON_START) await migrate(db);
@@ -88,14 +102,23 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
   registerErrorHandling(app);
   if (ownsDb) app.addHook('onClose', async () => db.destroy());
+  await app.register(multipart, { limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 5, parts: 6 } });
 
   const classifier = createClassifier(registry, config.RULES_EVALUATOR);
-  const systems = createSystemsService({ db, registry, classifier });
+  const identity = createIdentityService({ db, config, now: deps.now });
+  const certification = createCertificationService({ db, registry, workflow, config, now: deps.now });
+  const systems = createSystemsService({ db, registry, classifier, onMaterialChange: (trx, ctx, id, version) => certification.markReReviewRequired(trx, ctx, id, version) });
+
+  registerAuthentication(app, identity, { cookieSecure: config.COOKIE_SECURE });
+  registerIdempotency(app, db);
 
   healthRoutes(app, { contract, db });
   await docsRoutes(app, { contract });
   classificationRoutes(app, { contract, registry, classifier });
   rulesetRoutes(app, { contract, registry, db });
+  identityRoutes(app, { contract, identity, config });
   systemRoutes(app, { contract, registry, systems });
+  certificationRoutes(app, { contract, registry, certification, config });
+  auditRoutes(app, { contract, db });
   return app;
 }

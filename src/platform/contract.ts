@@ -13,6 +13,7 @@ type Json = Record<string, unknown>;
 type Parameter = { name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema: Json };
 type Operation = {
   operationId: string;
+  security?: unknown[];
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: Json }> };
   responses: Record<string, { content?: Record<string, { schema: Json }> }>;
@@ -29,6 +30,8 @@ export type OperationSpec = {
   querystring?: Json;
   params?: Json;
   responses: Record<string, Json>;
+  /** `security: []` in openapi.yaml: open to anonymous callers. */
+  public: boolean;
 };
 
 export type Contract = {
@@ -100,6 +103,7 @@ export function loadContract(file: string = OPENAPI_FILE): Contract {
         querystring: paramsSchema(params, 'query'),
         params: paramsSchema(params, 'path'),
         responses,
+        public: Array.isArray(op.security) && op.security.length === 0,
       });
     }
   }

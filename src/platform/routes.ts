@@ -1,9 +1,11 @@
 import type { FastifyInstance, RouteHandlerMethod, RouteShorthandOptions } from 'fastify';
 import type { Contract } from './contract';
+import { requirePrincipal } from '../identity/auth';
 
 /**
  * Registers a handler for an operation of openapi.yaml: method, path and every schema come
- * from the contract, so no route can drift from it.
+ * from the contract, so no route can drift from it. Operations the contract does not open to
+ * anonymous callers (`security: []`) answer 401 to a request without credentials.
  */
 export function operation(app: FastifyInstance, contract: Contract, operationId: string, handler: RouteHandlerMethod, options: RouteShorthandOptions = {}): void {
   const op = contract.operations.get(operationId);
@@ -11,6 +13,8 @@ export function operation(app: FastifyInstance, contract: Contract, operationId:
   const response: Record<string, unknown> = {};
   for (const [status, schema] of Object.entries(op.responses)) if (status.startsWith('2')) response[status] = schema;
   app.route({
+    // Operations without `security: []` need a credential: 401 before the body is even validated.
+    ...(op.public ? {} : { preValidation: async (request) => { requirePrincipal(request); } }),
     ...options,
     method: op.method,
     url: op.url,

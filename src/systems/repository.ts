@@ -3,7 +3,7 @@ import type { ClassificationRecord } from '../classification/classify';
 import type { Profile } from '../classification/profile';
 import type { ChangeAssessment } from './change';
 
-export type SystemRow = { id: string; seq: number; name: string; manufacturer: string; currentVersion: number; createdAt: string; updatedAt: string };
+export type SystemRow = { id: string; seq: number; organisationId: string | null; name: string; manufacturer: string; currentVersion: number; createdAt: string; updatedAt: string };
 export type VersionRow = {
   systemId: string;
   number: number;
@@ -21,6 +21,7 @@ const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) a
 const toSystem = (r: Record<string, unknown>): SystemRow => ({
   id: r.id as string,
   seq: Number(r.seq),
+  organisationId: (r.organisation_id as string | null) ?? null,
   name: r.name as string,
   manufacturer: r.manufacturer as string,
   currentVersion: Number(r.current_version),
@@ -42,7 +43,7 @@ const toVersion = (r: Record<string, unknown>): VersionRow => ({
 export const systemsRepository = {
   async insertSystem(trx: Knex, s: Omit<SystemRow, 'seq'>): Promise<void> {
     await trx('systems').insert({
-      id: s.id, name: s.name, manufacturer: s.manufacturer, current_version: s.currentVersion, created_at: s.createdAt, updated_at: s.updatedAt,
+      id: s.id, organisation_id: s.organisationId, name: s.name, manufacturer: s.manufacturer, current_version: s.currentVersion, created_at: s.createdAt, updated_at: s.updatedAt,
     });
   },
 
@@ -81,9 +82,16 @@ export const systemsRepository = {
     return row ? toVersion(row) : undefined;
   },
 
-  async listSystems(db: Knex, q: { framework?: string; class?: string; limit: number; beforeSeq?: number }): Promise<SystemRow[]> {
+  async listSystems(db: Knex, q: { framework?: string; class?: string; limit: number; beforeSeq?: number; organisationId?: string; centreId?: string }): Promise<SystemRow[]> {
     const query = db('systems').select('*').orderBy('seq', 'desc').limit(q.limit);
     if (q.beforeSeq !== undefined) query.where('seq', '<', q.beforeSeq);
+    if (q.organisationId !== undefined) query.where('organisation_id', q.organisationId);
+    if (q.centreId !== undefined) {
+      const centreId = q.centreId;
+      query.whereExists(function atCentre() {
+        this.select(db.raw('1')).from('applications as a').whereRaw('a.system_id = systems.id').andWhere('a.centre_id', centreId);
+      });
+    }
     if (q.framework !== undefined || q.class !== undefined) {
       query.whereExists(function filter() {
         this.select(db.raw('1'))

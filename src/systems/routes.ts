@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { localizeClassification, pickLanguage } from '../classification/localize';
 import type { Profile } from '../classification/profile';
+import { requirePrincipal } from '../identity/auth';
 import type { Contract } from '../platform/contract';
 import { operation } from '../platform/routes';
 import type { Registry } from '../rulesets/registry';
@@ -28,9 +29,10 @@ export function systemRoutes(app: FastifyInstance, deps: { contract: Contract; r
     updatedAt: s.updatedAt,
   });
   const systemDto = ({ system, current }: SystemWithVersion, lang: Lang) => ({ ...systemFields(system), current: versionDto(current, lang) });
+  const ctx = (request: FastifyRequest) => ({ principal: requirePrincipal(request), requestId: String(request.id) });
 
   operation(app, contract, 'registerSystem', async (request, reply) => {
-    const created = await systems.register(request.body as Profile);
+    const created = await systems.register(ctx(request), request.body as Profile);
     request.log.info({ systemId: created.system.id }, 'system registered');
     reply.status(201).header('location', `/v1/systems/${created.system.id}`);
     return systemDto(created, pickLanguage(request.headers['accept-language']));
@@ -38,7 +40,7 @@ export function systemRoutes(app: FastifyInstance, deps: { contract: Contract; r
 
   operation(app, contract, 'listSystems', async (request) => {
     const q = request.query as { framework?: string; class?: string; limit?: number; cursor?: string };
-    const page = await systems.list(q);
+    const page = await systems.list(ctx(request), q);
     return {
       items: page.items.map(({ system, classes }) => ({
         ...systemFields(system),
@@ -50,12 +52,12 @@ export function systemRoutes(app: FastifyInstance, deps: { contract: Contract; r
 
   operation(app, contract, 'getSystem', async (request) => {
     const { id } = request.params as { id: string };
-    return systemDto(await systems.get(id), pickLanguage(request.headers['accept-language']));
+    return systemDto(await systems.get(ctx(request), id), pickLanguage(request.headers['accept-language']));
   });
 
   operation(app, contract, 'addSystemVersion', async (request, reply) => {
     const { id } = request.params as { id: string };
-    const version = await systems.addVersion(id, request.body as Profile);
+    const version = await systems.addVersion(ctx(request), id, request.body as Profile);
     request.log.info({ systemId: id, version: version.number, material: version.changeAssessment?.material }, 'system version added');
     reply.status(201).header('location', `/v1/systems/${id}/versions/${version.number}`);
     return versionDto(version, pickLanguage(request.headers['accept-language']));
@@ -63,6 +65,6 @@ export function systemRoutes(app: FastifyInstance, deps: { contract: Contract; r
 
   operation(app, contract, 'getSystemVersion', async (request) => {
     const { id, n } = request.params as { id: string; n: number };
-    return versionDto(await systems.version(id, n), pickLanguage(request.headers['accept-language']));
+    return versionDto(await systems.version(ctx(request), id, n), pickLanguage(request.headers['accept-language']));
   });
 }

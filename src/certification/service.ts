@@ -1,0 +1,545 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Knex } from 'knex';
+import { appendAudit, readAudit, type AuditEntry } from '../audit/log';
+import { perTier, type Config, type RiskTier } from '../config';
+import { auditActor } from '../identity/service';
+import type { Principal } from '../identity/types';
+import { AppError, notFound } from '../platform/errors';
+import type { Registry } from '../rulesets/registry';
+import { systemsRepository } from '../systems/repository';
+import { allowedTransitions, checkGuard, type Acting, type Blocked, type GuardInput } from './guards';
+import {
+  certificationRepository as repo,
+  type AppClass,
+  type ApplicationListRow,
+  type ApplicationRow,
+  type CertificateRow,
+  type CountersignatureRow,
+  type DocumentRow,
+  type EvidenceRow,
+  type HistoryRow,
+  type IncidentRow,
+  type OverrideRow,
+} from './repository';
+import type { LoadedWorkflow, Transition } from './workflow';
+
+/** A request's caller, as every operation of this module takes it. */
+export type Ctx = { principal: Principal; requestId?: string | null };
+
+export type ApplicationDetail = {
+  application: ApplicationListRow;
+  evidence: EvidenceRow[];
+  documents: DocumentRow[];
+  countersignatures: CountersignatureRow[];
+  history: HistoryRow[];
+  overrides: OverrideRow[];
+  allowed: Array<{ transition: Transition; blockedBy: Blocked[] }>;
+};
+
+const conflict = (detail: string) => new AppError(409, 'conflict', 'Conflict', detail);
+const forbidden = (detail: string) => new AppError(403, 'forbidden', 'Forbidden', detail);
+const invalid = (field: string, message: string) =>
+  new AppError(400, 'validation', 'Request validation failed', `${field} ${message}`, [{ in: 'body', field, message }]);
+
+export const etagOf = (a: Pick<ApplicationRow, 'id' | 'revision'>) => `"${a.id.slice(0, 8)}-r${a.revision}"`;
+
+const REVIEWERS = ['reviewer', 'lead_reviewer'];
+
+/** What a principal may see: its own organisation's applications, or its centre's, or all (admin). */
+export function canSeeApplication(p: Principal, a: Pick<ApplicationRow, 'organisationId' | 'centreId'>): boolean {
+  if (p.role === 'admin') return true;
+  if (p.role === 'vendor') return a.organisationId === p.organisation.id;
+  if (REVIEWERS.includes(p.role)) return a.centreId === p.organisation.id;
+  return false;
+}
+
+const acting = (p: Principal): Acting => ({ id: p.id, role: p.role, organisationId: p.organisation.id });
+
+function addMonths(iso: string, months: number): string {
+  const d = new Date(iso);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return d.toISOString();
+}
+const addDays = (iso: string, days: number) => new Date(new Date(iso).getTime() + days * 86_400_000).toISOString();
+
+const encodeCursor = (seq: number) => Buffer.from(`a:${seq}`).toString('base64url');
+function decodeCursor(cursor: string): number {
+  const m = /^a:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw new AppError(400, 'validation', 'Request validation failed', 'cursor is not a cursor this service issued', [{ in: 'query', field: '/cursor', message: 'is not a valid cursor' }]);
+  return Number(m[1]);
+}
+
+/**
+ * Certification: applications through the workflow of rules/workflow, evidence and its review,
+ * overrides, countersignatures, certificates and incidents. Every write runs in one transaction
+ * with its audit entry; every read is scoped to what the caller may see (404 otherwise).
+ */
+export function createCertificationService(deps: {
+  db: Knex;
+  registry: Registry;
+  workflow: LoadedWorkflow;
+  config: Pick<Config, 'REVIEW_DEADLINE_DAYS' | 'CERTIFICATE_VALIDITY_MONTHS' | 'DOCUMENTS_DIR' | 'PUBLIC_URL'>;
+  now?: () => Date;
+}) {
+  const { db, registry, workflow, config } = deps;
+  const clock = deps.now ?? (() => new Date());
+  const nowIso = () => clock().toISOString();
+  const deadlineDays = perTier(config.REVIEW_DEADLINE_DAYS, 'REVIEW_DEADLINE_DAYS');
+  const validityMonths = perTier(config.CERTIFICATE_VALIDITY_MONTHS, 'CERTIFICATE_VALIDITY_MONTHS');
+  const documentsDir = config.DOCUMENTS_DIR ? resolve(config.DOCUMENTS_DIR) : null;
+
+  const audit = (trx: Knex.Transaction, ctx: Ctx, action: string, objectType: string, objectId: string, applicationId: string | null, before: unknown, after: unknown) =>
+    appendAudit(trx, { actor: auditActor(ctx.principal), action, objectType, objectId, applicationId, before, after, requestId: ctx.requestId ?? null });
+
+  /** The application when the caller may see it; 404 otherwise (never another's data). */
+  async function visible(conn: Knex, ctx: Ctx, id: string, lock = false): Promise<ApplicationRow> {
+    const a = await repo.findApplication(conn, id, lock);
+    if (!a || !canSeeApplication(ctx.principal, a)) throw notFound(`Application ${id}`);
+    return a;
+  }
+
+  function requireCentreRole(ctx: Ctx, a: ApplicationRow, roles: string[], what: string): void {
+    if (!roles.includes(ctx.principal.role) || (ctx.principal.role !== 'admin' && ctx.principal.organisation.id !== a.centreId)) {
+      throw forbidden(`${what} needs the role ${roles.join(' or ')} at the application's certification centre`);
+    }
+  }
+
+  function requireVendor(ctx: Ctx, a: ApplicationRow, what: string): void {
+    if (ctx.principal.role !== 'vendor' || ctx.principal.organisation.id !== a.organisationId) throw forbidden(`${what} is for the applying vendor`);
+  }
+
+  const requireState = (a: ApplicationRow, states: string[], what: string) => {
+    if (!states.includes(a.state)) throw conflict(`${what} is not possible in state ${a.state} (only in ${states.join(', ')})`);
+  };
+
+  async function guardInput(conn: Knex, ctx: Ctx, a: ApplicationRow): Promise<GuardInput> {
+    const [evidence, countersignatures, certificate] = await Promise.all([
+      repo.evidenceOf(conn, a.id),
+      repo.countersignaturesOf(conn, a.id),
+      a.certificateNumber ? repo.findCertificate(conn, a.certificateNumber) : Promise.resolve(null),
+    ]);
+    return { application: a, evidence, countersignatures, certificate, actor: acting(ctx.principal), now: nowIso() };
+  }
+
+  const withTier = (a: ApplicationRow): ApplicationRow => {
+    const { tier, fourEyes } = workflow.tierOf(a.classes.map((c) => ({ framework: c.framework, class: c.effectiveClass })));
+    return { ...a, riskTier: tier, fourEyes };
+  };
+
+  async function detail(ctx: Ctx, id: string): Promise<ApplicationDetail> {
+    const base = await visible(db, ctx, id);
+    const application = (await repo.findApplicationNamed(db, id))!;
+    const input = await guardInput(db, ctx, base);
+    const [documents, history, overrides] = await Promise.all([repo.documentsOf(db, id), repo.historyOf(db, id), repo.overridesOf(db, id)]);
+    const canAct = canSeeApplication(ctx.principal, base) && (ctx.principal.role !== 'vendor' || base.organisationId === ctx.principal.organisation.id);
+    return {
+      application,
+      evidence: input.evidence,
+      documents,
+      countersignatures: input.countersignatures,
+      history,
+      overrides,
+      allowed: canAct ? allowedTransitions(workflow, input) : [],
+    };
+  }
+
+  /** Opens an application's checklist from the version's stored classification (versions never change). */
+  function checklist(applicationId: string, evidence: Array<{ id: string; requiredBy: string[] }>): EvidenceRow[] {
+    return evidence.map((e, i) => ({
+      applicationId, evidenceId: e.id, position: i, requiredBy: e.requiredBy, status: 'missing', naReason: null, reviewDecision: null,
+      reviewComment: null, reviewedById: null, reviewedByName: null, reviewedAt: null, validFrom: null, validUntil: null,
+    }));
+  }
+
+  async function issueCertificate(trx: Knex.Transaction, ctx: Ctx, a: ApplicationRow, at: string): Promise<string> {
+    const version = await systemsRepository.findVersion(trx, a.systemId, a.version);
+    if (!version) throw new Error(`application ${a.id} names a missing version`);
+    const seq = await repo.nextCertificateSeq(trx);
+    const number = `MR-${at.slice(0, 4)}-${String(seq).padStart(6, '0')}`;
+    const cert: CertificateRow = {
+      number, applicationId: a.id, systemId: a.systemId, version: a.version, organisationId: a.organisationId, centreId: a.centreId,
+      status: 'valid', reReviewRequired: false, issuedAt: at, validUntil: addMonths(at, validityMonths[a.riskTier]), statusChangedAt: at,
+      classes: a.classes.map((c) => ({ framework: c.framework, class: c.effectiveClass, engineClass: c.engineClass })),
+      rulesets: version.classification.results.map((r) => ({ ruleset: r.ruleset, hash: r.rulesetHash })),
+    };
+    await repo.insertCertificate(trx, cert);
+    await audit(trx, ctx, 'certificate.issue', 'certificate', number, a.id, null, { status: 'valid', validUntil: cert.validUntil, version: a.version });
+    // A re-review's approval replaces the certificate it re-examined.
+    if (a.parentApplicationId) {
+      const parent = await repo.findApplication(trx, a.parentApplicationId);
+      if (parent?.certificateNumber) {
+        const old = await repo.findCertificate(trx, parent.certificateNumber, true);
+        if (old && (old.status === 'valid' || old.status === 'suspended')) {
+          await repo.setCertificateStatus(trx, old.number, 'superseded', at);
+          await audit(trx, ctx, 'certificate.supersede', 'certificate', old.number, a.id, { status: old.status }, { status: 'superseded', by: number });
+        }
+      }
+    }
+    return number;
+  }
+
+  async function setCertificate(trx: Knex.Transaction, ctx: Ctx, a: ApplicationRow, status: CertificateRow['status'], at: string) {
+    if (!a.certificateNumber) return;
+    const c = await repo.findCertificate(trx, a.certificateNumber, true);
+    if (!c || c.status === status) return;
+    await repo.setCertificateStatus(trx, c.number, status, at);
+    await audit(trx, ctx, `certificate.${status === 'valid' ? 'reinstate' : status === 'suspended' ? 'suspend' : status === 'revoked' ? 'revoke' : 'expire'}`, 'certificate', c.number, a.id, { status: c.status }, { status });
+  }
+
+  return {
+    workflow,
+
+    async create(ctx: Ctx, body: { systemId: string; version?: number; centreId: string }): Promise<ApplicationDetail> {
+      const p = ctx.principal;
+      if (p.role !== 'vendor') throw forbidden('Applications are opened by the vendor that owns the system (an API key or a vendor user)');
+      const id = randomUUID();
+      await db.transaction(async (trx) => {
+        const system = await systemsRepository.findSystem(trx, body.systemId);
+        if (!system || system.organisationId !== p.organisation.id) throw notFound(`System ${body.systemId}`);
+        const number = body.version ?? system.currentVersion;
+        const version = await systemsRepository.findVersion(trx, system.id, number);
+        if (!version) throw notFound(`Version ${number} of system ${system.id}`);
+        const centre = await trx('organisations').where({ id: body.centreId }).first();
+        if (!centre || centre.kind !== 'certification_centre') throw invalid('/centreId', 'is not a certification centre');
+        const open = await trx('applications').where({ system_id: system.id, version: number }).whereIn('state', ['draft', 'submitted', 'under_review', 'information_requested']).first('id');
+        if (open) throw conflict(`Version ${number} of this system already has an open application (${open.id})`);
+        const at = nowIso();
+        const classes: AppClass[] = version.classification.results.map((r) => ({ framework: r.framework, ruleset: r.ruleset, engineClass: r.class, disposition: r.disposition, effectiveClass: r.class }));
+        const a = withTier({
+          id, seq: 0, kind: 'initial', reason: null, parentApplicationId: null, systemId: system.id, version: number, organisationId: p.organisation.id,
+          centreId: body.centreId, state: workflow.initial, riskTier: 'low', fourEyes: false, classes, assigneeId: null, deadline: null, revision: 1,
+          stateEnteredAt: at, createdAt: at, updatedAt: at, submittedAt: null, decidedAt: null, certificateNumber: null,
+        });
+        await repo.insertApplication(trx, a);
+        await repo.insertEvidence(trx, checklist(id, version.classification.evidence));
+        await repo.insertHistory(trx, id, { transition: 'create', fromState: null, toState: a.state, comment: null, actorId: p.id, actorName: p.name, at });
+        await audit(trx, ctx, 'application.create', 'application', id, id, null, { state: a.state, systemId: a.systemId, version: number, centreId: a.centreId, riskTier: a.riskTier });
+      });
+      return detail(ctx, id);
+    },
+
+    get: detail,
+
+    async list(ctx: Ctx, q: { state?: string; framework?: string; class?: string; tier?: string; assignee?: string; overdue?: boolean; limit?: number; cursor?: string }) {
+      const p = ctx.principal;
+      const scope = p.role === 'admin' ? {} : p.role === 'vendor' ? { organisationId: p.organisation.id } : REVIEWERS.includes(p.role) ? { centreId: p.organisation.id } : null;
+      if (!scope) throw forbidden('The application queue is for vendors, reviewers and admins');
+      const limit = q.limit ?? 50;
+      const now = nowIso();
+      const assignee = q.assignee === 'none' ? null : q.assignee === 'me' ? p.id : q.assignee;
+      const rows = await repo.listApplications(db, scope, {
+        state: q.state, framework: q.framework, class: q.class, tier: q.tier, assignee,
+        overdueAt: q.overdue === true ? now : undefined,
+        beforeSeq: q.cursor ? decodeCursor(q.cursor) : undefined, limit: limit + 1,
+      });
+      // overdue=false: the complement, filtered here (the page may then be short; the cursor still moves on).
+      const page = rows.slice(0, limit);
+      const items = q.overdue === false ? page.filter((a) => !isOverdue(a, now)) : page;
+      return { items, now, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null };
+    },
+
+    async transition(ctx: Ctx, id: string, body: { transition: string; comment?: string }, ifMatch: string | undefined): Promise<ApplicationDetail> {
+      const p = ctx.principal;
+      await db.transaction(async (trx) => {
+        const a = await visible(trx, ctx, id, true);
+        if (ifMatch === undefined) throw new AppError(428, 'precondition-required', 'Precondition required', `Send If-Match with the application's ETag (now ${etagOf(a)})`);
+        if (ifMatch.replace(/^W\//, '') !== etagOf(a)) throw new AppError(412, 'precondition-failed', 'Precondition failed', `The application changed since it was read: its ETag is now ${etagOf(a)}`);
+        const t = workflow.transition(body.transition);
+        if (!t) throw invalid('/transition', `is not a transition of the workflow (${workflow.transitions.map((x) => x.id).join(', ')})`);
+        if (!t.from.includes(a.state)) throw conflict(`Transition ${t.id} is not allowed from state ${a.state} (it goes from ${t.from.join(', ')} to ${t.to})`);
+        if (!t.roles.includes(p.role as Transition['roles'][number])) throw forbidden(`Transition ${t.id} needs the role ${t.roles.join(' or ')}`);
+        if (p.role === 'vendor') requireVendor(ctx, a, `Transition ${t.id}`);
+        else if (p.role !== 'admin') requireCentreRole(ctx, a, t.roles, `Transition ${t.id}`);
+        const comment = body.comment?.trim() ? body.comment.trim() : null;
+        if (t.comment === 'required' && !comment) throw invalid('/comment', `is required for transition ${t.id}`);
+        const input = await guardInput(trx, ctx, a);
+        const blocked = t.guards.map((g) => checkGuard(g, t, input)).filter((b): b is Blocked => b !== null);
+        if (blocked.length > 0) throw conflict(`Transition ${t.id} is refused: ${blocked.map((b) => `${b.guard}: ${b.detail}`).join('; ')}`);
+
+        const at = nowIso();
+        const next: ApplicationRow = { ...a, state: t.to, revision: a.revision + 1, stateEnteredAt: at, updatedAt: at };
+        for (const effect of t.effects) {
+          switch (effect) {
+            case 'start_deadline':
+              next.submittedAt = at;
+              next.deadline = addDays(at, deadlineDays[a.riskTier]);
+              break;
+            case 'assign_actor_if_unassigned':
+              if (!next.assigneeId && p.kind === 'user') next.assigneeId = p.id;
+              break;
+            case 'decide':
+              next.decidedAt = at;
+              break;
+            case 'issue_certificate':
+              next.certificateNumber = await issueCertificate(trx, ctx, next, at);
+              break;
+            case 'certificate_suspended':
+              await setCertificate(trx, ctx, a, 'suspended', at);
+              break;
+            case 'certificate_valid':
+              await setCertificate(trx, ctx, a, 'valid', at);
+              break;
+            case 'certificate_revoked':
+              await setCertificate(trx, ctx, a, 'revoked', at);
+              break;
+            case 'certificate_expired':
+              await setCertificate(trx, ctx, a, 'expired', at);
+              break;
+          }
+        }
+        await repo.updateApplication(trx, next);
+        await repo.insertHistory(trx, id, { transition: t.id, fromState: a.state, toState: t.to, comment, actorId: p.id, actorName: p.name, at });
+        await audit(trx, ctx, 'application.transition', 'application', id, id,
+          { state: a.state, revision: a.revision },
+          { state: next.state, revision: next.revision, transition: t.id, comment, ...(next.certificateNumber !== a.certificateNumber ? { certificateNumber: next.certificateNumber } : {}) });
+      });
+      return detail(ctx, id);
+    },
+
+    async assign(ctx: Ctx, id: string, body: { assigneeId: string; comment?: string }): Promise<ApplicationDetail> {
+      await db.transaction(async (trx) => {
+        const a = await visible(trx, ctx, id, true);
+        requireCentreRole(ctx, a, ['lead_reviewer'], 'Assigning a reviewer');
+        requireState(a, ['submitted', 'under_review', 'information_requested'], 'Assigning a reviewer');
+        const user = await trx('users').where({ id: body.assigneeId }).first();
+        if (!user || user.organisation_id !== a.centreId || !REVIEWERS.includes(user.role) || user.disabled_at) throw invalid('/assigneeId', 'is not a reviewer of the application\'s certification centre');
+        const at = nowIso();
+        const next = { ...a, assigneeId: user.id as string, revision: a.revision + 1, updatedAt: at };
+        await repo.updateApplication(trx, next);
+        await repo.insertHistory(trx, id, { transition: 'assign', fromState: a.state, toState: a.state, comment: body.comment?.trim() || `→ ${user.name}`, actorId: ctx.principal.id, actorName: ctx.principal.name, at });
+        await audit(trx, ctx, 'application.assign', 'application', id, id, { assigneeId: a.assigneeId }, { assigneeId: next.assigneeId });
+      });
+      return detail(ctx, id);
+    },
+
+    async countersign(ctx: Ctx, id: string, body: { transition: string; comment: string }): Promise<ApplicationDetail> {
+      await db.transaction(async (trx) => {
+        const a = await visible(trx, ctx, id, true);
+        requireCentreRole(ctx, a, ['lead_reviewer'], 'Countersigning');
+        const t = workflow.transition(body.transition);
+        if (!t || !t.guards.includes('countersigned')) {
+          throw invalid('/transition', `is not a decision that takes a countersignature (${workflow.transitions.filter((x) => x.guards.includes('countersigned')).map((x) => x.id).join(', ')})`);
+        }
+        if (!t.from.includes(a.state)) throw conflict(`There is no pending ${t.id} decision in state ${a.state}`);
+        if (a.assigneeId === ctx.principal.id) throw conflict('The deciding (assigned) reviewer cannot countersign their own decision');
+        const at = nowIso();
+        await repo.insertCountersignature(trx, id, { transition: t.id, comment: body.comment.trim(), actorId: ctx.principal.id, actorName: ctx.principal.name, at });
+        await repo.updateApplication(trx, { ...a, revision: a.revision + 1, updatedAt: at });
+        await audit(trx, ctx, 'application.countersign', 'application', id, id, null, { transition: t.id, comment: body.comment.trim() });
+      });
+      return detail(ctx, id);
+    },
+
+    async override(ctx: Ctx, id: string, body: { framework: string; class: string; justification: string }): Promise<ApplicationDetail> {
+      await db.transaction(async (trx) => {
+        const a = await visible(trx, ctx, id, true);
+        requireCentreRole(ctx, a, REVIEWERS, 'Overriding a classification');
+        requireState(a, ['under_review'], 'Overriding a classification');
+        const c = a.classes.find((x) => x.framework === body.framework);
+        if (!c) throw invalid('/framework', `was not part of this classification (${a.classes.map((x) => x.framework).join(', ')})`);
+        const pack = registry.byRuleset.get(c.ruleset);
+        if (!pack) throw new Error(`rule pack ${c.ruleset} is not loaded`);
+        if (!pack.classes.includes(body.class)) throw invalid('/class', `is not a class of ${body.framework} (${pack.classes.join(', ')})`);
+        const at = nowIso();
+        const classes = a.classes.map((x) => (x.framework === body.framework ? { ...x, effectiveClass: body.class } : x));
+        const next = withTier({ ...a, classes, revision: a.revision + 1, updatedAt: at });
+        await repo.insertOverride(trx, id, { framework: c.framework, engineClass: c.engineClass, class: body.class, justification: body.justification.trim(), actorId: ctx.principal.id, actorName: ctx.principal.name, at });
+        await repo.updateApplication(trx, next);
+        await audit(trx, ctx, 'application.override', 'application', id, id,
+          { framework: c.framework, class: c.effectiveClass, riskTier: a.riskTier },
+          { framework: c.framework, class: body.class, engineClass: c.engineClass, riskTier: next.riskTier, justification: body.justification.trim() });
+      });
+      return detail(ctx, id);
+    },
+
+    async upload(ctx: Ctx, id: string, evidenceId: string, file: { filename: string; contentType: string; content: Buffer }): Promise<EvidenceRow & { documents: DocumentRow[] }> {
+      const docId = randomUUID();
+      const sha256 = createHash('sha256').update(file.content).digest('hex');
+      let written: string | null = null;
+      await db.transaction(async (trx) => {
+        const a = await visible(trx, ctx, id, true);
+        requireVendor(ctx, a, 'Uploading evidence');
+        requireState(a, ['draft', 'information_requested'], 'Uploading evidence');
+        const e = (await repo.evidenceOf(trx, id)).find((x) => x.evidenceId === evidenceId);
+        if (!e) throw notFound(`Evidence item ${evidenceId} of application ${id}`);
+        if (e.status === 'accepted') throw conflict(`Evidence ${evidenceId} is accepted already`);
+        const at = nowIso();
+        if (documentsDir) {
+          written = join(id, docId);
+          await mkdir(join(documentsDir, id), { recursive: true });
+          await writeFile(join(documentsDir, written), file.content, { flag: 'wx' });
+        }
+        const doc: DocumentRow = {
+          id: docId, applicationId: id, evidenceId, filename: file.filename, contentType: file.contentType, size: file.content.length, sha256,
+          storagePath: written, uploadedById: ctx.principal.id, uploadedByName: ctx.principal.name, createdAt: at,
+        };
+        await repo.insertDocument(trx, doc, documentsDir ? null : file.content);
+        await repo.updateEvidence(trx, { ...e, status: 'provided', naReason: null, reviewDecision: null, reviewComment: null, reviewedById: null, reviewedByName: null, reviewedAt: null });
+        await repo.updateApplication(trx, { ...a, revision: a.revision + 1, updatedAt: at });
+        await audit(trx, ctx, 'evidence.upload', 'document', docId, id, { evidenceId, status: e.status }, { evidenceId, status: 'provided', filename: file.filename, contentType: file.contentType, size: file.content.length, sha256: `sha256:${sha256}` });
+      }).catch(async (err) => {
+        // The row is gone with the transaction; so must the file be.
+        if (written && documentsDir) await import('node:fs/promises').then((fs) => fs.rm(join(documentsDir, written!), { force: true }));
+        throw err;
+      });
+      return evidenceWithDocuments(id, evidenceId);
+    },
+
+    async markNotApplicable(ctx: Ctx, id: string, evidenceId: string, reason: string) {
+      await db.transaction(async (trx) => {
+        const a = await visible(trx, ctx, id, true);
+        requireVendor(ctx, a, 'Declaring evidence not applicable');
+        requireState(a, ['draft', 'information_requested'], 'Declaring evidence not applicable');
+        const e = (await repo.evidenceOf(trx, id)).find((x) => x.evidenceId === evidenceId);
+        if (!e) throw notFound(`Evidence item ${evidenceId} of application ${id}`);
+        if (e.status === 'accepted') throw conflict(`Evidence ${evidenceId} is accepted already`);
+        const at = nowIso();
+        await repo.updateEvidence(trx, { ...e, status: 'not_applicable', naReason: reason.trim(), reviewDecision: null, reviewComment: null, reviewedById: null, reviewedByName: null, reviewedAt: null });
+        await repo.updateApplication(trx, { ...a, revision: a.revision + 1, updatedAt: at });
+        await audit(trx, ctx, 'evidence.not_applicable', 'evidence', `${id}/${evidenceId}`, id, { status: e.status }, { status: 'not_applicable', reason: reason.trim() });
+      });
+      return evidenceWithDocuments(id, evidenceId);
+    },
+
+    async reviewEvidence(ctx: Ctx, id: string, evidenceId: string, body: { decision: 'accepted' | 'rejected'; comment: string; validFrom?: string; validUntil?: string }) {
+      await db.transaction(async (trx) => {
+        const a = await visible(trx, ctx, id, true);
+        requireCentreRole(ctx, a, REVIEWERS, 'Reviewing evidence');
+        requireState(a, ['under_review'], 'Reviewing evidence');
+        const e = (await repo.evidenceOf(trx, id)).find((x) => x.evidenceId === evidenceId);
+        if (!e) throw notFound(`Evidence item ${evidenceId} of application ${id}`);
+        if (e.status === 'missing') throw conflict(`Evidence ${evidenceId} has neither a document nor a "not applicable" claim to review`);
+        if (body.validFrom && body.validUntil && body.validUntil < body.validFrom) throw invalid('/validUntil', 'is before validFrom');
+        const at = nowIso();
+        const next: EvidenceRow = {
+          ...e, status: body.decision, reviewDecision: body.decision, reviewComment: body.comment.trim(), reviewedById: ctx.principal.id,
+          reviewedByName: ctx.principal.name, reviewedAt: at, validFrom: body.validFrom ?? null, validUntil: body.validUntil ?? null,
+        };
+        await repo.updateEvidence(trx, next);
+        await repo.updateApplication(trx, { ...a, revision: a.revision + 1, updatedAt: at });
+        await audit(trx, ctx, 'evidence.review', 'evidence', `${id}/${evidenceId}`, id, { status: e.status },
+          { status: next.status, comment: next.reviewComment, validFrom: next.validFrom, validUntil: next.validUntil });
+      });
+      return evidenceWithDocuments(id, evidenceId);
+    },
+
+    async download(ctx: Ctx, id: string, documentId: string): Promise<{ doc: DocumentRow; content: Buffer }> {
+      await visible(db, ctx, id);
+      const found = await repo.documentContent(db, id, documentId);
+      if (!found) throw notFound(`Document ${documentId} of application ${id}`);
+      const content = found.content ?? (found.doc.storagePath && documentsDir ? await readFile(join(documentsDir, found.doc.storagePath)) : null);
+      if (!content) throw new Error(`document ${documentId} has no content where the configuration says`);
+      return { doc: found.doc, content };
+    },
+
+    async audit(ctx: Ctx, id: string): Promise<AuditEntry[]> {
+      const a = await visible(db, ctx, id);
+      if (ctx.principal.role !== 'admin') requireCentreRole(ctx, a, REVIEWERS, 'Reading the audit trail');
+      const out: AuditEntry[] = [];
+      for (let afterSeq = 0; ; ) {
+        const page = await readAudit(db, { applicationId: id, limit: 1000, afterSeq });
+        out.push(...page);
+        if (page.length < 1000) return out;
+        afterSeq = page[page.length - 1].seq;
+      }
+    },
+
+    /** Public verification: what a certificate says and whether it is in force now. */
+    async certificate(number: string) {
+      const c = await repo.findCertificate(db, number);
+      if (!c) throw notFound(`Certificate ${number}`);
+      const system = (await systemsRepository.findSystem(db, c.systemId))!;
+      const centre = await db('organisations').where({ id: c.centreId }).first('name');
+      const status = c.status === 'valid' && c.validUntil <= nowIso() ? 'expired' : c.status;
+      return { ...c, status, systemName: system.name, manufacturer: system.manufacturer, centreName: centre.name as string, verificationUrl: `${config.PUBLIC_URL.replace(/\/$/, '')}/v1/certificates/${c.number}` };
+    },
+
+    async reportIncident(ctx: Ctx, systemId: string, body: { severity: IncidentRow['severity']; description: string; occurredOn: string }): Promise<IncidentRow> {
+      const p = ctx.principal;
+      const id = randomUUID();
+      let result: IncidentRow | undefined;
+      await db.transaction(async (trx) => {
+        const system = await systemsRepository.findSystem(trx, systemId);
+        if (!system) throw notFound(`System ${systemId}`);
+        const certs = await repo.certificatesInForce(trx, systemId);
+        const mayReport = p.role === 'admin' || (p.role === 'vendor' && system.organisationId === p.organisation.id) || (REVIEWERS.includes(p.role) && certs.some((c) => c.centreId === p.organisation.id));
+        const maySee = mayReport || (REVIEWERS.includes(p.role) && (await repo.hasApplicationAtCentre(trx, systemId, p.organisation.id)));
+        if (!maySee) throw notFound(`System ${systemId}`);
+        if (!mayReport) throw forbidden('Incidents are reported by the vendor, or by reviewers of the centre that certified the system');
+        const cert = certs[0];
+        if (!cert) throw conflict('The system has no certificate in force: incident reports are for certified systems');
+        if (body.occurredOn > nowIso().slice(0, 10)) throw invalid('/occurredOn', 'is in the future');
+        const at = nowIso();
+        let reReviewId: string | null = null;
+        if (body.severity === 'serious') {
+          reReviewId = await openReReview(trx, ctx, cert, `Serious incident ${id} on ${body.occurredOn}: ${body.description.slice(0, 200)}`, at);
+        }
+        result = {
+          id, seq: 0, systemId, version: cert.version, certificateNumber: cert.number, severity: body.severity, description: body.description.trim(),
+          occurredOn: body.occurredOn, reportedById: p.id, reportedByName: p.name, reporterOrganisationId: p.organisation.id, createdAt: at, reReviewApplicationId: reReviewId,
+        };
+        await repo.insertIncident(trx, result);
+        await audit(trx, ctx, 'incident.report', 'incident', id, reReviewId, null, { systemId, certificateNumber: cert.number, severity: body.severity, occurredOn: body.occurredOn, reReviewApplicationId: reReviewId });
+      });
+      return result!;
+    },
+
+    async incidents(ctx: Ctx, systemId: string): Promise<IncidentRow[]> {
+      const p = ctx.principal;
+      const system = await systemsRepository.findSystem(db, systemId);
+      const maySee = system && (p.role === 'admin' || (p.role === 'vendor' && system.organisationId === p.organisation.id) || (REVIEWERS.includes(p.role) && (await repo.hasApplicationAtCentre(db, systemId, p.organisation.id))));
+      if (!maySee) throw notFound(`System ${systemId}`);
+      return repo.incidentsOf(db, systemId);
+    },
+
+    /** A new version that changed materially: the certificates of the system need a re-review. */
+    async markReReviewRequired(trx: Knex.Transaction, ctx: Ctx, systemId: string, version: number): Promise<string[]> {
+      const certs = await repo.certificatesInForce(trx, systemId);
+      for (const c of certs.filter((x) => !x.reReviewRequired)) {
+        await repo.setReReviewRequired(trx, c.number, true);
+        await audit(trx, ctx, 'certificate.re_review_required', 'certificate', c.number, c.applicationId, { reReviewRequired: false }, { reReviewRequired: true, reason: `material change in version ${version}` });
+      }
+      return certs.map((c) => c.number);
+    },
+  };
+
+  async function evidenceWithDocuments(id: string, evidenceId: string) {
+    const e = (await repo.evidenceOf(db, id)).find((x) => x.evidenceId === evidenceId)!;
+    const documents = (await repo.documentsOf(db, id)).filter((d) => d.evidenceId === evidenceId);
+    return { ...e, documents };
+  }
+
+  /** Opens a re-review of a certified version at the centre that certified it; the evidence goes back to review. */
+  async function openReReview(trx: Knex.Transaction, ctx: Ctx, cert: CertificateRow, reason: string, at: string): Promise<string> {
+    const parent = (await repo.findApplication(trx, cert.applicationId))!;
+    const id = randomUUID();
+    const a: ApplicationRow = {
+      ...parent, id, seq: 0, kind: 're_review', reason, parentApplicationId: parent.id, state: 'submitted', assigneeId: null,
+      deadline: addDays(at, deadlineDays[parent.riskTier]), revision: 1, stateEnteredAt: at, createdAt: at, updatedAt: at, submittedAt: at, decidedAt: null, certificateNumber: null,
+    };
+    await repo.insertApplication(trx, a);
+    const evidence = await repo.evidenceOf(trx, parent.id);
+    await repo.insertEvidence(trx, evidence.map((e) => ({
+      ...e, applicationId: id, status: e.naReason ? 'not_applicable' : 'provided', reviewDecision: null, reviewComment: null, reviewedById: null, reviewedByName: null, reviewedAt: null,
+    })));
+    await trx.raw(
+      `insert into documents (id, application_id, evidence_id, filename, content_type, size, sha256, content, storage_path, uploaded_by_id, uploaded_by_name, created_at)
+       select gen_random_uuid(), ?, evidence_id, filename, content_type, size, sha256, content, storage_path, uploaded_by_id, uploaded_by_name, created_at from documents where application_id = ?`,
+      [id, parent.id],
+    );
+    await repo.setReReviewRequired(trx, cert.number, true);
+    await repo.insertHistory(trx, id, { transition: 'open_re_review', fromState: null, toState: 'submitted', comment: reason, actorId: ctx.principal.id, actorName: ctx.principal.name, at });
+    await audit(trx, ctx, 'application.re_review', 'application', id, id, null, { state: 'submitted', parentApplicationId: parent.id, certificateNumber: cert.number, reason });
+    await audit(trx, ctx, 'certificate.re_review_required', 'certificate', cert.number, parent.id, { reReviewRequired: cert.reReviewRequired }, { reReviewRequired: true, reason });
+    return id;
+  }
+}
+
+export function isOverdue(a: Pick<ApplicationRow, 'deadline' | 'state'>, now: string): boolean {
+  return a.deadline !== null && a.deadline < now && (a.state === 'submitted' || a.state === 'under_review');
+}
+
+export type CertificationService = ReturnType<typeof createCertificationService>;
+export type { RiskTier };
