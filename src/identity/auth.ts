@@ -35,12 +35,11 @@ export function registerAuthentication(app: FastifyInstance, identity: IdentityS
       request.principal = await identity.authenticate(request.headers);
     } catch (err) {
       if (!(err instanceof AppError && err.status === 401)) throw err;
-      const operationId = request.routeOptions.config?.operationId;
-      // Logging in or out with a stale credential must work: there, a bad one counts as none.
-      if (operationId === 'login') return;
+      // Logging in with a stale credential must work: there, a bad one counts as none.
+      if (request.routeOptions.config?.operationId === 'login') return;
+      // A rejected session cookie is cleared, so the browser stops sending it.
       const cookieOnly = !request.headers.authorization && !request.headers['x-api-key'];
       if (cookieOnly) reply.header('set-cookie', clearSessionCookieHeader(options.cookieSecure ?? false));
-      if (operationId === 'logout') return;
       throw err;
     }
   });

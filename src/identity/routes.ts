@@ -21,18 +21,20 @@ export function identityRoutes(app: FastifyInstance, deps: { contract: Contract;
   operation(app, contract, 'login', async (request, reply) => {
     const body = request.body as { email: string; password: string };
     const session = await identity.login(body, { requestId: String(request.id) });
-    const maxAge = Math.max(0, Math.floor((Date.parse(session.expiresAt) - Date.now()) / 1000));
+    // The session's lifetime (not computed from expiresAt: the service's clock may be a test's).
+    const maxAge = config.SESSION_TTL_HOURS * 3600;
     reply.header('set-cookie', sessionCookieHeader(session.token, maxAge, config.COOKIE_SECURE)).header('cache-control', 'no-store');
     request.log.info({ userId: session.principal.id }, 'logged in');
     return { principal: session.principal, expiresAt: session.expiresAt };
   });
 
   operation(app, contract, 'logout', async (request, reply) => {
-    // The session to end is the one the request authenticated with (cookie or bearer token).
-    let token: string | null = null;
-    if (request.principal?.kind === 'user') token = credentialOf(request.headers)?.token ?? null;
-    await identity.logout(token, request.principal ? asPrincipal(request.principal, String(request.id)) : { actor: { type: 'anonymous', id: null, name: null, organisationId: null }, requestId: String(request.id) });
-    if (!reply.hasHeader('set-cookie')) reply.header('set-cookie', clearSessionCookieHeader(config.COOKIE_SECURE));
+    const by = caller(request);
+    // The session to end is the one the request authenticated with (cookie or bearer token);
+    // an API key has none, and its logout only clears a cookie.
+    const token = by.principal.kind === 'user' ? credentialOf(request.headers)?.token ?? null : null;
+    await identity.logout(token, by);
+    reply.header('set-cookie', clearSessionCookieHeader(config.COOKIE_SECURE));
     return reply.status(204).send();
   });
 
