@@ -4,6 +4,7 @@ import { buildApp, loggerOptions, serializeError } from '../src/app';
 import { openTestDb } from './helpers/db';
 import { testConfig, testRegistry } from './helpers/app';
 import { profile } from './helpers/profiles';
+import { seedWorld } from './helpers/world';
 
 test('JSON logs carry the request id on every request line and no profile contents at info', async () => {
   const lines: Array<Record<string, unknown>> = [];
@@ -11,9 +12,10 @@ test('JSON logs carry the request id on every request line and no profile conten
   const testDb = await openTestDb();
   const options = loggerOptions({ LOG_LEVEL: 'info' }) as pino.LoggerOptions;
   const app = await buildApp(testConfig(), { db: testDb.db, registry: testRegistry(), loggerInstance: pino(options, sink) });
+  const w = await seedWorld(app, testDb.db);
   const secret = 'Purpose mentioning a very secret clinical detail XYZZY.';
   await app.inject({ method: 'POST', url: '/v1/classifications', payload: profile({ intendedPurpose: secret }), headers: { 'x-request-id': 'trace-42' } });
-  await app.inject({ method: 'POST', url: '/v1/systems', payload: profile({ intendedPurpose: secret, name: 'SecretName' }) });
+  await app.inject({ method: 'POST', url: '/v1/systems', payload: profile({ intendedPurpose: secret, name: 'SecretName' }), headers: w.vendorKey.headers });
   await app.inject({ method: 'POST', url: '/v1/classifications', payload: { ...profile(), intendedPurpose: 12 } });
   await app.close();
   await testDb.close();
@@ -25,6 +27,9 @@ test('JSON logs carry the request id on every request line and no profile conten
   const text = lines.map((l) => JSON.stringify(l)).join('\n');
   expect(text).not.toContain('XYZZY');
   expect(text).not.toContain('SecretName');
+  // Credentials never reach the log: neither the API key nor the session cookie.
+  expect(text).not.toContain(w.vendorKey.headers.authorization.slice('Bearer '.length));
+  expect(text).not.toContain(w.vendorUser.headers.cookie.split('=')[1]);
   expect(lines.some((l) => l.msg === 'system registered' && typeof l.systemId === 'string')).toBe(true);
 });
 
