@@ -23,6 +23,9 @@ import { registerAuthentication } from './identity/auth';
 import { identityRoutes } from './identity/routes';
 import { createIdentityService } from './identity/service';
 import { registerIdempotency } from './platform/idempotency';
+import { reportRoutes } from './reports/routes';
+import { statsRoutes } from './reports/stats';
+import { dashboardRoutes } from './dashboard/routes';
 
 export type AppDeps = {
   /** An open database; when absent the app opens one from the config and closes it on close. */
@@ -120,5 +123,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   systemRoutes(app, { contract, registry, systems });
   certificationRoutes(app, { contract, registry, certification, config });
   auditRoutes(app, { contract, db });
+  reportRoutes(app, { contract, db, registry, certification, config });
+  statsRoutes(app, { contract, db });
+  await dashboardRoutes(app);
   return app;
 }

@@ -538,6 +538,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/applications/{id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The assessment report of an application as PDF, in the requested language (`lang`, else `Accept-Language`) */
+        get: operations["getApplicationReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/registry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public registry of certified systems (no confidential fields), newest certificate first, with cursor pagination */
+        get: operations["listRegistry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/registry.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The whole public registry as CSV, streamed */
+        get: operations["exportRegistryCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/registry.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The whole public registry as a JSON array, streamed */
+        get: operations["exportRegistryJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/centres/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A certification centre's decisions (approvals, rejections, suspensions, reinstatements, revocations, expiries) in a date range, streamed as CSV or JSON (its lead reviewers and admins) */
+        get: operations["exportCentreDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Figures for the dashboard (reviewers see their centre's applications; admins all) */
+        get: operations["getStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -1190,6 +1292,72 @@ export interface components {
                 reason: "hash_mismatch" | "prev_hash_mismatch";
             };
             lastHash: string;
+        };
+        RegistryEntry: {
+            certificateNumber: string;
+            /** @enum {string} */
+            status: "valid" | "suspended" | "revoked" | "expired" | "superseded";
+            systemName: string;
+            manufacturer: string;
+            /** @description The version label the vendor declared in the profile */
+            systemVersion: string;
+            /** @description The registered version number */
+            version: number;
+            centreName: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** Format: date-time */
+            validUntil: string;
+            classes: {
+                framework: string;
+                class: string | null;
+            }[];
+            verificationUrl: string;
+        };
+        Decision: {
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            applicationId: string;
+            transition: string;
+            state: string;
+            systemName: string;
+            manufacturer: string;
+            version: number;
+            riskTier: components["schemas"]["RiskTier"];
+            certificateNumber: string | null;
+            decidedBy: string | null;
+            comment: string | null;
+        };
+        Statistics: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description Current versions of the systems the caller may see, per framework and class */
+            systemsByClass: {
+                framework: string;
+                class: string | null;
+                count: number;
+            }[];
+            applicationsByState: {
+                state: components["schemas"]["ApplicationState"];
+                count: number;
+                overdue: number;
+            }[];
+            /** @description Days from submission to decision of decided applications, per tier */
+            reviewDays: {
+                tier: components["schemas"]["RiskTier"];
+                decided: number;
+                median: number | null;
+                p90: number | null;
+                max: number | null;
+            }[];
+            /** @description Overrides per framework and engine class → class */
+            overrides: {
+                framework: string;
+                engineClass: string | null;
+                class: string;
+                count: number;
+            }[];
         };
     };
     responses: {
@@ -2530,6 +2698,159 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    getApplicationReport: {
+        parameters: {
+            query?: {
+                lang?: "en" | "ru";
+            };
+            header?: {
+                /** @description `ru` or `en` (default `en`) */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; `x-record-sha256` is the sha256 of the JSON record embedded in it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listRegistry: {
+        parameters: {
+            query?: {
+                status?: "valid" | "suspended" | "revoked" | "expired" | "superseded";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the registry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RegistryEntry"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    exportRegistryCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (RFC 4180, UTF-8), one row per certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+        };
+    };
+    exportRegistryJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JSON array of registry entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryEntry"][];
+                };
+            };
+        };
+    };
+    exportCentreDecisions: {
+        parameters: {
+            query: {
+                from: string;
+                /** @description Inclusive */
+                to: string;
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The decisions, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/json": components["schemas"]["Decision"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getStatistics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statistics"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     healthLive: {

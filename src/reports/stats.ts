@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import { CLOCK_STATES } from '../certification/repository';
+import { requirePrincipal } from '../identity/auth';
+import type { Principal } from '../identity/types';
+import type { Contract } from '../platform/contract';
+import { AppError } from '../platform/errors';
+import { operation } from '../platform/routes';
+import { FRAMEWORK_ORDER } from '../rulesets/registry';
+
+const TIERS = ['highest', 'high', 'medium', 'low'];
+const round = (v: unknown) => (v == null ? null : Math.round(Number(v) * 10) / 10);
+
+/** Which applications and systems a caller's figures cover: the same scope as its reads. */
+function scopeOf(p: Principal): { applications: { column: string; value: string } | 'all' | 'none'; systems: 'own' | 'centre' | 'all' } {
+  switch (p.role) {
+    case 'admin': return { applications: 'all', systems: 'all' };
+    case 'rules_admin': return { applications: 'none', systems: 'all' };
+    case 'vendor': return { applications: { column: 'a.organisation_id', value: p.organisation.id }, systems: 'own' };
+    case 'reviewer':
+    case 'lead_reviewer': return { applications: { column: 'a.centre_id', value: p.organisation.id }, systems: 'centre' };
+    default: throw new AppError(403, 'forbidden', 'Forbidden', 'Your role has no statistics');
+  }
+}
+
+/** Figures for the dashboard's statistics page, computed by the database in a few grouped queries. */
+export async function statistics(db: Knex, p: Principal, now: Date = new Date()) {
+  const scope = scopeOf(p);
+  const apps = () => {
+    const q = db('applications as a');
+    if (scope.applications === 'none') q.whereRaw('false');
+    else if (scope.applications !== 'all') q.where(scope.applications.column, scope.applications.value);
+    return q;
+  };
+  const systems = db('system_classes as c').join('systems as s', function join() {
+    this.on('s.id', '=', 'c.system_id').andOn('s.current_version', '=', 'c.number');
+  }).select('c.framework', 'c.class').count({ n: '*' }).groupBy('c.framework', 'c.class');
+  if (scope.systems === 'own') systems.where('s.organisation_id', p.organisation.id);
+  if (scope.systems === 'centre') systems.whereExists(db('applications as x').select(db.raw('1')).whereRaw('x.system_id = s.id').andWhere('x.centre_id', p.organisation.id));
+
+  const nowIso = now.toISOString();
+  const [byClass, byState, review, overrides] = await Promise.all([
+    systems,
+    apps().select('a.state').count({ n: '*' })
+      .select(db.raw(`count(*) filter (where a.deadline < ? and a.state in (${CLOCK_STATES.map(() => '?').join(', ')})) as overdue`, [nowIso, ...CLOCK_STATES]))
+      .groupBy('a.state'),
+    apps().whereNotNull('a.decided_at').whereNotNull('a.submitted_at').select('a.risk_tier').count({ n: '*' })
+      .select(db.raw('percentile_cont(0.5) within group (order by extract(epoch from a.decided_at - a.submitted_at) / 86400) as median'))
+      .select(db.raw('percentile_cont(0.9) within group (order by extract(epoch from a.decided_at - a.submitted_at) / 86400) as p90'))
+      .select(db.raw('max(extract(epoch from a.decided_at - a.submitted_at) / 86400) as max'))
+      .groupBy('a.risk_tier'),
+    apps().join('overrides as o', 'o.application_id', 'a.id').select('o.framework', 'o.engine_class', 'o.class').count({ n: '*' }).groupBy('o.framework', 'o.engine_class', 'o.class'),
+  ]);
+  const fw = (f: string) => (FRAMEWORK_ORDER.indexOf(f) + 100) % 100;
+  return {
+    generatedAt: nowIso,
+    systemsByClass: (byClass as Array<Record<string, unknown>>)
+      .map((r) => ({ framework: r.framework as string, class: (r.class as string | null) ?? null, count: Number(r.n) }))
+      .sort((a, b) => fw(a.framework) - fw(b.framework) || a.framework.localeCompare(b.framework) || String(a.class).localeCompare(String(b.class))),
+    applicationsByState: (byState as Array<Record<string, unknown>>)
+      .map((r) => ({ state: r.state as never, count: Number(r.n), overdue: Number(r.overdue) }))
+      .sort((a, b) => String(a.state).localeCompare(String(b.state))),
+    reviewDays: TIERS.map((tier) => {
+      const r = (review as Array<Record<string, unknown>>).find((x) => x.risk_tier === tier);
+      return { tier: tier as never, decided: r ? Number(r.n) : 0, median: r ? round(r.median) : null, p90: r ? round(r.p90) : null, max: r ? round(r.max) : null };
+    }),
+    overrides: (overrides as Array<Record<string, unknown>>)
+      .map((r) => ({ framework: r.framework as string, engineClass: (r.engine_class as string | null) ?? null, class: r.class as string, count: Number(r.n) }))
+      .sort((a, b) => b.count - a.count || a.framework.localeCompare(b.framework)),
+  };
+}
+
+export function statsRoutes(app: FastifyInstance, deps: { contract: Contract; db: Knex }): void {
+  operation(app, deps.contract, 'getStatistics', async (request) => statistics(deps.db, requirePrincipal(request)));
+}
