@@ -1,6 +1,6 @@
 /**
  * The administration command line: organisations, users and API keys, straight on the database
- * (`npm run admin -- <command>`). Every write is audited with the actor `cli` and the name of
+ * (`npm run admin -- <command>`), and `demo`, which seeds a demo world (src/demo/seed.ts). Every write is audited with the actor `cli` and the name of
  * the operating-system user who ran it. Exit codes: 0 done, 1 refused (exists, not found), 2 bad
  * usage.
  */
@@ -12,6 +12,9 @@ import type { OrganisationRow } from '../src/identity/repository';
 import { LANGUAGES, ORGANISATION_KINDS, ROLES, ROLES_BY_KIND, type Language, type OrganisationKind, type Role } from '../src/identity/types';
 import { createDb, migrate } from '../src/platform/db';
 import { AppError } from '../src/platform/errors';
+import { seedDemo, type DemoSummary } from '../src/demo/seed';
+import { loadRegistry } from '../src/rulesets/registry';
+import { loadWorkflow } from '../src/certification/workflow';
 
 export const USAGE = `usage: npm run admin -- <command> [options]
 
@@ -28,6 +31,11 @@ ${Object.entries(ROLES_BY_KIND).map(([k, r]) => `                ${k}: ${r.join(
   key:create --org ORG --name NAME   (vendor organisations; the key is printed once)
   key:list --org ORG
   key:revoke --id KEY_ID
+  demo [--password PASSWORD]
+              Seeds a demo world to try the whole flow: a regulator, a certification centre, two
+              vendors, their users (one shared password, generated and printed once without
+              --password) and API keys, six systems and applications in every state, one with a
+              certificate. Running it again creates nothing and prints what is there.
   help`;
 
 export type AdminDeps = {
@@ -36,6 +44,8 @@ export type AdminDeps = {
   err?: (line: string) => void;
   /** Who runs the command (the audit actor's name); the operating-system user by default. */
   username?: string;
+  /** Seeds the demo (`demo`); main() wires it to the service's database, config and rules. */
+  seedDemo?: (options: { password?: string; log?: (line: string) => void }) => Promise<DemoSummary>;
 };
 
 class UsageError extends Error {}
@@ -50,6 +60,7 @@ const COMMANDS: Record<string, { required: string[]; optional: string[] }> = {
   'key:create': { required: ['org', 'name'], optional: [] },
   'key:list': { required: ['org'], optional: [] },
   'key:revoke': { required: ['id'], optional: [] },
+  demo: { required: [], optional: ['password'] },
   help: { required: [], optional: [] },
 };
 
@@ -167,6 +178,12 @@ export async function runAdmin(argv: string[], deps: AdminDeps): Promise<number>
         out(`revoked API key ${key.id}  prefix ${key.prefix}  at ${key.revokedAt}`);
         return 0;
       }
+      case 'demo': {
+        if (!deps.seedDemo) throw new Error('the demo command needs seedDemo in its dependencies');
+        const summary = await deps.seedDemo({ password: o.password, log: (line) => out(`  ${line}`) });
+        demoReport(summary, o.password !== undefined).forEach(out);
+        return 0;
+      }
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
@@ -183,6 +200,32 @@ export async function runAdmin(argv: string[], deps: AdminDeps): Promise<number>
     }
     throw e;
   }
+}
+
+/** The demo's summary as a newcomer reads it: where to log in, who, with what, and what to try. */
+export function demoReport(s: DemoSummary, passwordGiven: boolean): string[] {
+  const base = s.publicUrl.replace(/\/$/, '');
+  const lines: string[] = [];
+  lines.push(s.created ? 'Demo created.' : 'The demo exists already: nothing was created. Passwords and keys were printed when it was created.');
+  lines.push('', 'Organisations:');
+  lines.push(...table(s.organisations.map((o) => [o.kind, o.name])).map((l) => `  ${l}`));
+  lines.push('', `Users (log in with POST ${base}/v1/auth/login, or on the dashboard at ${base}/dashboard once it ships):`);
+  lines.push(...table([['email', 'role', 'language', 'name', 'organisation'], ...s.users.map((u) => [u.email, u.role, u.language, u.name, u.organisation])]).map((l) => `  ${l}`));
+  if (s.password) lines.push('', `Password of every demo user: ${s.password}`, '(shown once: it is not stored anywhere readable)');
+  else if (s.created && passwordGiven) lines.push('', 'Password of every demo user: the one given with --password');
+  lines.push('', 'API keys (vendors):');
+  lines.push(...table(s.apiKeys.map((k) => [k.organisation, k.name, k.key ?? `${k.prefix}… (printed when created; key:create makes another)`])).map((l) => `  ${l}`));
+  if (s.apiKeys.some((k) => k.key)) lines.push('  (shown once: store them now)');
+  lines.push('', 'Applications:');
+  lines.push(...table([['state', 'tier', 'system', 'vendor', 'assignee', 'certificate', 'id'], ...s.applications.map((a) => [a.state, a.riskTier, a.system, a.organisation, a.assignee ?? '-', a.certificateNumber ?? '-', a.id])]).map((l) => `  ${l}`));
+  const apiKey = s.apiKeys.find((k) => k.key) ?? s.apiKeys[0];
+  const key = apiKey?.key ?? 'mk_…';
+  lines.push('', 'Try it:');
+  lines.push(`  curl -s -X POST ${base}/v1/auth/login -H 'content-type: application/json' \\`);
+  lines.push(`    --data '{"email":"${s.users.find((u) => u.role === 'reviewer')?.email ?? 'reviewer@…'}","password":"${s.password ?? '…'}"}'`);
+  lines.push(`  curl -s -H "Authorization: Bearer ${key}" ${base}/v1/applications${apiKey ? `    # ${apiKey.organisation}'s applications` : ''}`);
+  if (s.certificate) lines.push('', `Certificate ${s.certificate.number} (${s.certificate.status}), verifiable by anyone: ${s.certificate.verificationUrl}`);
+  return lines;
 }
 
 function safeUsername(): string {
@@ -208,7 +251,9 @@ async function main(): Promise<void> {
   try {
     await migrate(db);
     const identity = createIdentityService({ db, config });
-    process.exitCode = await runAdmin(process.argv.slice(2), { identity });
+    const demo = (options: { password?: string; log?: (line: string) => void }) =>
+      seedDemo({ db, config, registry: loadRegistry(config.RULES_DIR), workflow: loadWorkflow(config.RULES_DIR) }, options);
+    process.exitCode = await runAdmin(process.argv.slice(2), { identity, seedDemo: demo });
   } finally {
     await db.destroy();
   }
