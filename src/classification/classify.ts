@@ -1,12 +1,12 @@
-import { sha256 } from '../platform/canonical';
+import * as crypto from 'node:crypto';
 import { loadContract } from '../platform/contract';
 import type { FindingRecord, FrameworkOutcome } from '../rulesets/decide';
-import { dependencyFacts, evaluatePack, type LoadedPack, type Registry } from '../rulesets/registry';
+import { evaluatePack, setDependencyFacts, type LoadedPack, type Registry } from '../rulesets/registry';
 import { evaluatePackReference } from '../rulesets/reference';
-import type { Facts, Text } from '../rulesets/types';
-import { findContradictions } from './contradictions';
+import type { Facts, FactValue, Text } from '../rulesets/types';
+import { findContradictions, type Contradiction } from './contradictions';
 import { deriveFacts } from './facts';
-import { jurisdictionsOf, type Profile } from './profile';
+import { ALL_JURISDICTIONS, jurisdictionsOf, type Profile } from './profile';
 import { summarize, type Summary } from './summary';
 import type { Counterfactual } from './counterfactuals';
 
@@ -63,8 +63,12 @@ function objectJson(obj: Record<string, unknown>, tree: KeyTree): string {
  * without sorting keys per request (a property test keeps the two equal).
  */
 export function profileHash(profile: Profile): string {
-  return sha256(objectJson(profile as unknown as Record<string, unknown>, PROFILE_KEYS));
+  return `sha256:${sha256Hex(objectJson(profile as unknown as Record<string, unknown>, PROFILE_KEYS))}`;
 }
+
+/** sha256 of UTF-8 text in hex, as platform/canonical's sha256 writes it: one-shot crypto.hash where Node has it (≥ 20.12). */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] {
   const wanted = new Set<string>(jurisdictionsOf(profile));
@@ -76,45 +80,88 @@ export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] 
  * profile's jurisdictions is evaluated too (the AI Act reads the MDR class), but not shown.
  * The shown packs themselves are evaluated, whatever version they are.
  */
-function evaluationPlan(registry: Registry, shown: LoadedPack[]): LoadedPack[] {
-  const order = registry.evaluationOrder;
+function evaluationPlan(order: readonly LoadedPack[], shown: LoadedPack[]): LoadedPack[] {
   const byId = new Map(shown.map((p) => [p.id, p]));
   const needed = new Set<string>();
-  const need = (id: string) => {
-    if (needed.has(id)) return;
+  const pending = shown.map((p) => p.id);
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    if (needed.has(id)) continue;
     needed.add(id);
-    for (const dep of (byId.get(id) ?? order.find((p) => p.id === id))?.pack.dependsOn ?? []) need(dep);
-  };
-  for (const p of shown) need(p.id);
+    for (const dep of (byId.get(id) ?? order.find((p) => p.id === id))?.pack.dependsOn ?? []) pending.push(dep);
+  }
   return order.filter((p) => needed.has(p.id)).map((p) => byId.get(p.id) ?? p);
 }
 
-/** The state of one classification: its facts, the packs to evaluate in order, their outcomes. */
-function begin(registry: Registry, profile: Profile, shown: LoadedPack[]) {
-  const contradictions = findContradictions(profile);
-  return { contradictions, facts: deriveFacts(profile, contradictions), plan: evaluationPlan(registry, shown), outcomes: new Map<string, FrameworkOutcome>() };
+type Plan = { shown: LoadedPack[]; order: LoadedPack[] };
+
+/**
+ * Which packs a profile's jurisdictions show and the order to evaluate them in depend only on
+ * the set of jurisdictions and on today's packs: worked out once per (pack set, jurisdiction
+ * set), a bit mask over ALL_JURISDICTIONS. Nothing of the profile beyond its jurisdictions is
+ * kept.
+ */
+const plans = new WeakMap<readonly LoadedPack[], Array<Plan | undefined>>();
+
+function jurisdictionMask(profile: Profile): number {
+  const list = profile.jurisdictions;
+  if (!list || list.length === 0) return (1 << ALL_JURISDICTIONS.length) - 1;
+  let mask = 0;
+  for (const j of list) {
+    const bit = ALL_JURISDICTIONS.indexOf(j);
+    if (bit < 0) return -1;
+    mask |= 1 << bit;
+  }
+  return mask;
 }
-type Run = ReturnType<typeof begin>;
+
+function planFor(registry: Registry, profile: Profile): Plan {
+  // `active` and `evaluationOrder` come from one view of the registry, kept per date.
+  const active = registry.active;
+  const mask = jurisdictionMask(profile);
+  let byMask = plans.get(active);
+  const known = mask < 0 ? undefined : byMask?.[mask];
+  if (known) return known;
+  const shown = selectPacks(registry, profile);
+  const plan = { shown, order: evaluationPlan(registry.evaluationOrder, shown) };
+  if (mask >= 0) {
+    if (!byMask) plans.set(active, (byMask = []));
+    byMask[mask] = plan;
+  }
+  return plan;
+}
+
+/** The state of one classification: its facts, the packs to evaluate in order, their outcomes. */
+type Run = { contradictions: Contradiction[]; facts: Record<string, FactValue>; plan: readonly LoadedPack[]; outcomes: Map<string, FrameworkOutcome> };
+
+function begin(profile: Profile, plan: readonly LoadedPack[]): Run {
+  const contradictions = findContradictions(profile);
+  return { contradictions, facts: deriveFacts(profile, contradictions), plan, outcomes: new Map<string, FrameworkOutcome>() };
+}
 
 /** The facts `pack` is evaluated on: its dependencies' results are put among them first. */
 function factsFor(run: Run, pack: LoadedPack): Facts {
-  for (const dep of pack.pack.dependsOn ?? []) {
-    Object.assign(run.facts, dependencyFacts(run.plan.find((p) => p.id === dep)!, run.outcomes.get(dep)!));
+  const deps = pack.pack.dependsOn;
+  if (deps) {
+    for (const dep of deps) {
+      for (const p of run.plan) if (p.id === dep) setDependencyFacts(run.facts, p, run.outcomes.get(dep)!);
+    }
   }
   return run.facts;
 }
 
 // Two plain loops rather than one generic driver: the compiled path is the hot path, and a
 // generator or a promise per pack costs it measurably.
-export function classify(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): ClassificationRecord {
-  const run = begin(registry, profile, packs);
-  for (const pack of run.plan) run.outcomes.set(pack.id, evaluatePack(pack, factsFor(run, pack)));
-  return assemble(registry, profile, run, packs);
+export function classify(registry: Registry, profile: Profile, packs?: LoadedPack[]): ClassificationRecord {
+  const { shown, order } = packs ? { shown: packs, order: evaluationPlan(registry.evaluationOrder, packs) } : planFor(registry, profile);
+  const run = begin(profile, order);
+  for (const pack of order) run.outcomes.set(pack.id, evaluatePack(pack, factsFor(run, pack)));
+  return assemble(registry, profile, run, shown);
 }
 
 /** The same classification through json-rules-engine itself (the reference evaluator). */
 export async function classifyReference(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): Promise<ClassificationRecord> {
-  const run = begin(registry, profile, packs);
+  const run = begin(profile, evaluationPlan(registry.evaluationOrder, packs));
   for (const pack of run.plan) run.outcomes.set(pack.id, await evaluatePackReference(pack, factsFor(run, pack)));
   return assemble(registry, profile, run, packs);
 }

@@ -79,7 +79,12 @@ const CHECKS: Check[] = [
   },
 ];
 
+/** Each check's contradiction, built once (frozen: every profile that contradicts itself so shares it). */
+const FOUND: ReadonlyArray<Contradiction> = CHECKS.map(({ code, fields, text }) => Object.freeze({ code, fields, text }));
+
 export function findContradictions(profile: Profile): Contradiction[] {
-  return CHECKS.filter((c) => c.test(profile)).map(({ code, fields, text }) => ({ code, fields, text }));
+  const out: Contradiction[] = [];
+  for (let i = 0; i < CHECKS.length; i++) if (CHECKS[i].test(profile)) out.push(FOUND[i]);
+  return out;
 }
 

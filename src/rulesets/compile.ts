@@ -73,7 +73,7 @@ function expr(c: Condition, ctx: Ctx, seen: string[]): string {
   return leaf(c, ctx);
 }
 
-/** A pack's rules of one phase, with the function that finds which fire. */
+/** A pack's rules of one phase, with the function that finds which fire (their indices, in pack order). */
 export type CompiledRules<E> = { rules: Rule<E>[]; fire: (facts: Facts) => number[] };
 
 export function compileRules<E>(rules: Rule<E>[], shared: Record<string, Condition>, knownFacts: ReadonlySet<string>): CompiledRules<E> {
@@ -88,9 +88,4 @@ export function compileRules<E>(rules: Rule<E>[], shared: Record<string, Conditi
   const body = `return function fire(f) {\n  const out = [];\n${lines.join('\n')}\n  return out;\n};`;
   const fire = new Function('C', 'N', body)(ctx.consts, isNumeric) as (facts: Facts) => number[];
   return { rules, fire };
-}
-
-/** The rules whose conditions hold, in pack order. */
-export function firedRules<E>(compiled: CompiledRules<E>, facts: Facts): Rule<E>[] {
-  return compiled.fire(facts).map((i) => compiled.rules[i]);
 }

@@ -37,9 +37,7 @@ export type Decision = {
   reasons: ReasonRecord[];
 };
 
-const EFFECT_ORDER: Record<Effect, number> = { qualification: 0, note: 1, class: 2, adjust: 3, review: 4 };
-
-const UNDECIDED: ReasonRecord = {
+const UNDECIDED: ReasonRecord = Object.freeze({
   rule: 'engine.undecided',
   effect: 'review',
   text: {
@@ -47,75 +45,147 @@ const UNDECIDED: ReasonRecord = {
     ru: 'Ни одно правило этого пакета не определяет класс для такого профиля: требуется решение эксперта.',
   },
   source: { ref: 'medai-risk engine', status: 'proposal' },
+}) as ReasonRecord;
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * What each rule of a pack contributes, built once when the pack loads: a rule's reason,
+ * obligation or finding is the same record every time it fires (an adjustment's reason names
+ * the class it reaches: one record per class). Records are frozen, since every classification
+ * that fires the rule shares them.
+ */
+export type PackTables = {
+  /** Per decision rule: its effect in reason order (qualification 0, note 1, class 2, adjust 3, review 4). */
+  effect: Uint8Array;
+  /** Per decision rule: the class rank it names (-1: none). */
+  classRank: Int32Array;
+  /** Per decision rule: its reason (adjustments: see adjustReasons). */
+  reason: Array<ReasonRecord | null>;
+  /** Per adjustment rule: its reason for each class rank it can reach. */
+  adjustReasons: Array<ReasonRecord[] | null>;
+  /** Per consequence rule: its obligation or finding record. */
+  obligation: Array<ObligationRecord | null>;
+  finding: Array<FindingRecord | null>;
 };
 
-/** `fired` must be in pack order (the compiled evaluator's order; the reference sorts into it). */
-export function decide(pack: LoadedPack, fired: Rule<DecisionEvent>[]): Decision {
-  const rules = fired;
-  const reasons: ReasonRecord[] = [];
-  const missing = new Set<string>();
+const EFFECT_ORDER: Record<Effect, number> = { qualification: 0, note: 1, class: 2, adjust: 3, review: 4 };
+
+export function packTables(id: string, classes: readonly string[], rules: Rule<DecisionEvent>[], consequences: Rule<ConsequenceEvent>[]): PackTables {
+  const rankOf = (cls: string | undefined) => (cls === undefined ? -1 : classes.indexOf(cls));
+  const freeze = <T extends object>(o: T): T => Object.freeze(o);
+  return {
+    effect: Uint8Array.from(rules, (r) => EFFECT_ORDER[r.event.type]),
+    classRank: Int32Array.from(rules, (r) => rankOf((r.event.params as { class?: string }).class)),
+    reason: rules.map(({ event }): ReasonRecord | null => {
+      const p = event.params;
+      switch (event.type) {
+        case 'qualification':
+        case 'class':
+          return freeze({ rule: p.rule, effect: event.type, class: event.params.class, text: p.text, source: p.source });
+        case 'review':
+        case 'note':
+          return freeze({ rule: p.rule, effect: event.type, text: p.text, source: p.source });
+        default:
+          return null;
+      }
+    }),
+    adjustReasons: rules.map(({ event }) =>
+      event.type === 'adjust' ? classes.map((cls) => freeze({ rule: event.params.rule, effect: 'adjust' as const, class: cls, text: event.params.text, source: event.params.source })) : null,
+    ),
+    obligation: consequences.map(({ event }) => {
+      if (event.type !== 'obligation') return null;
+      const { id: oid, text, article, appliesFrom, source } = event.params;
+      return freeze({ id: oid, text, ...(article ? { article } : {}), ...(appliesFrom ? { appliesFrom } : {}), source });
+    }),
+    finding: consequences.map(({ event }) =>
+      event.type === 'finding' ? freeze({ code: event.params.code, fields: event.params.fields, text: event.params.text, framework: id }) : null,
+    ),
+  };
+}
+
+/**
+ * `fired`: indices of the pack's decision rules that fired, in pack order (the compiled
+ * evaluator's order; the reference sorts into it). Reasons come out ordered by effect
+ * (qualification, note, class, adjust, review), in pack order within an effect, adjustments
+ * by step.
+ */
+export function decide(pack: LoadedPack, fired: readonly number[]): Decision {
+  const rules = pack.pack.rules;
+  const { effect, classRank, reason, adjustReasons } = pack.tables;
   let qualificationRank: number | null = null;
   let baseRank: number | null = null;
   let requiresReview = false;
-  const adjusts: Array<Extract<DecisionEvent, { type: 'adjust' }>['params']> = [];
-
-  for (const { event } of rules) {
-    const p = event.params;
-    switch (event.type) {
-      case 'qualification': {
-        const r = pack.rank(event.params.class);
+  let missing: string[] | null = null;
+  let adjusts: number[] | null = null;
+  let notes = 0;
+  for (let k = 0; k < fired.length; k++) {
+    const i = fired[k];
+    switch (effect[i]) {
+      case 0: {
+        const r = classRank[i];
         qualificationRank = qualificationRank === null ? r : Math.min(qualificationRank, r);
-        reasons.push({ rule: p.rule, effect: 'qualification', class: event.params.class, text: p.text, source: p.source });
         break;
       }
-      case 'class': {
-        const r = pack.rank(event.params.class);
+      case 1:
+        notes++;
+        break;
+      case 2: {
+        const r = classRank[i];
         baseRank = baseRank === null ? r : Math.max(baseRank, r);
-        reasons.push({ rule: p.rule, effect: 'class', class: event.params.class, text: p.text, source: p.source });
         break;
       }
-      case 'adjust':
-        adjusts.push(event.params);
+      case 3:
+        (adjusts ??= []).push(i);
         break;
-      case 'review':
+      case 4: {
         requiresReview = true;
-        for (const f of event.params.fields) missing.add(f);
-        reasons.push({ rule: p.rule, effect: 'review', text: p.text, source: p.source });
+        const fields = (rules[i].event.params as { fields: string[] }).fields;
+        missing ??= [];
+        for (const f of fields) if (!missing.includes(f)) missing.push(f);
         break;
-      case 'note':
-        reasons.push({ rule: p.rule, effect: 'note', text: p.text, source: p.source });
-        break;
+      }
     }
   }
 
+  const reasons: ReasonRecord[] = [];
+  emit(reasons, fired, effect, reason, 0);
+  if (notes > 0) emit(reasons, fired, effect, reason, 1);
   let rank: number | null;
   if (qualificationRank !== null) {
-    rank = qualificationRank;
     // Not in scope of the framework: class steps do not apply and are not reasons.
-    for (let i = reasons.length - 1; i >= 0; i--) if (reasons[i].effect === 'class') reasons.splice(i, 1);
+    rank = qualificationRank;
   } else {
+    emit(reasons, fired, effect, reason, 2);
     rank = baseRank;
-    if (rank !== null) {
-      adjusts.sort((a, b) => a.step - b.step || pack.ruleIndex.get(a.rule)! - pack.ruleIndex.get(b.rule)!);
-      for (const a of adjusts) {
-        rank = adjustRank(pack, rank, a.op, a.class);
-        reasons.push({ rule: a.rule, effect: 'adjust', class: pack.classes[rank], text: a.text, source: a.source });
+    if (rank !== null && adjusts !== null) {
+      if (adjusts.length > 1) adjusts.sort((a, b) => stepOf(rules, a) - stepOf(rules, b) || a - b);
+      for (const i of adjusts) {
+        const p = rules[i].event.params as Extract<DecisionEvent, { type: 'adjust' }>['params'];
+        rank = adjustRank(pack, rank, p.op, classRank[i]);
+        reasons.push(adjustReasons[i]![rank]);
       }
     }
   }
-
-  if (rank === null && !requiresReview) {
+  if (requiresReview) emit(reasons, fired, effect, reason, 4);
+  else if (rank === null) {
     requiresReview = true;
     reasons.push(UNDECIDED);
   }
-  reasons.sort((a, b) => EFFECT_ORDER[a.effect] - EFFECT_ORDER[b.effect]);
-  return { qualified: qualificationRank === null, rank, requiresReview, missing: [...missing].sort(), reasons };
+  return { qualified: qualificationRank === null, rank, requiresReview, missing: missing === null ? (EMPTY as never as string[]) : missing.sort(), reasons };
 }
 
-function adjustRank(pack: LoadedPack, rank: number, op: string, cls: string | undefined): number {
+/** Appends the reasons of the fired rules of effect `e`, in pack order. */
+function emit(reasons: ReasonRecord[], fired: readonly number[], effect: Uint8Array, reason: Array<ReasonRecord | null>, e: number): void {
+  for (let k = 0; k < fired.length; k++) if (effect[fired[k]] === e) reasons.push(reason[fired[k]]!);
+}
+
+const stepOf = (rules: Rule<DecisionEvent>[], i: number) => (rules[i].event.params as { step: number }).step;
+
+function adjustRank(pack: LoadedPack, rank: number, op: string, target: number): number {
   const lowestDevice = 1;
   const highest = pack.classes.length - 1;
-  const target = cls === undefined ? rank : pack.rank(cls);
+  if (target < 0) target = rank;
   switch (op) {
     case 'up': return Math.min(rank + 1, highest);
     case 'down': return Math.max(rank - 1, lowestDevice);
@@ -134,26 +204,30 @@ export function setConsequenceFacts(pack: LoadedPack, facts: Record<string, Fact
   facts.disposition = d.requiresReview ? 'requires_review' : 'determined';
 }
 
-export function finish(pack: LoadedPack, d: Decision, consequences: Rule<ConsequenceEvent>[]): FrameworkOutcome {
-  const evidence = new Set<string>();
-  const obligations: ObligationRecord[] = [];
-  const findings: FindingRecord[] = [];
+/** `fired`: indices of the pack's consequence rules that fired, in pack order. */
+export function finish(pack: LoadedPack, d: Decision, fired: readonly number[]): FrameworkOutcome {
+  const rules = pack.pack.consequences;
+  const { obligation, finding } = pack.tables;
+  let evidence: string[] | null = null;
+  let obligations: ObligationRecord[] | null = null;
+  let findings: FindingRecord[] | null = null;
   let pathway: string | null | undefined;
-  for (const { event } of consequences) {
+  for (let k = 0; k < fired.length; k++) {
+    const i = fired[k];
+    const event = rules[i].event;
     switch (event.type) {
       case 'evidence':
-        for (const e of event.params.evidence) evidence.add(e);
+        evidence ??= [];
+        for (const e of event.params.evidence) if (!evidence.includes(e)) evidence.push(e);
         break;
-      case 'obligation': {
-        const { id, text, article, appliesFrom, source } = event.params;
-        obligations.push({ id, text, ...(article ? { article } : {}), ...(appliesFrom ? { appliesFrom } : {}), source });
+      case 'obligation':
+        (obligations ??= []).push(obligation[i]!);
         break;
-      }
       case 'pathway':
         if (pathway === undefined) pathway = event.params.pathway;
         break;
       case 'finding':
-        findings.push({ code: event.params.code, fields: event.params.fields, text: event.params.text, framework: pack.id });
+        (findings ??= []).push(finding[i]!);
         break;
     }
   }
@@ -166,10 +240,10 @@ export function finish(pack: LoadedPack, d: Decision, consequences: Rule<Consequ
     provisionalClass: d.requiresReview ? cls : null,
     disposition: d.requiresReview ? 'requires_review' : 'determined',
     pathway: d.requiresReview ? null : pathway ?? (cls !== null ? pack.pack.pathways?.[cls] ?? null : null),
-    obligations,
+    obligations: obligations ?? [],
     reasons: d.reasons,
-    evidence: [...evidence].sort(),
+    evidence: evidence === null ? [] : evidence.sort(),
     missing: d.missing,
-    findings,
+    findings: findings ?? (EMPTY as never as FindingRecord[]),
   };
 }

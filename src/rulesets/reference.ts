@@ -8,7 +8,7 @@ import type { Condition, Facts, FactValue, Rule } from './types';
  * Engine per call, never shared (json-rules-engine-notes §1). Slow; used to prove the compiled
  * evaluator equal to it, and by RULES_EVALUATOR=reference.
  */
-async function fired<E>(rules: Rule<E>[], shared: Record<string, Condition>, facts: Facts): Promise<Rule<E>[]> {
+async function fired<E>(rules: Rule<E>[], shared: Record<string, Condition>, facts: Facts): Promise<number[]> {
   if (rules.length === 0) return [];
   const engine = new Engine([], { allowUndefinedFacts: false });
   for (const [name, cond] of Object.entries(shared)) engine.setCondition(name, cond as never);
@@ -17,12 +17,9 @@ async function fired<E>(rules: Rule<E>[], shared: Record<string, Condition>, fac
   // Facts may be layered on prototypes (decision facts under consequence facts): take them all.
   for (const key in facts) flat[key] = facts[key];
   const { events } = await engine.run(flat);
-  const byName = new Map(rules.map((r, i) => [r.name, { r, i }]));
+  const byName = new Map(rules.map((r, i) => [r.name, i]));
   // json-rules-engine reports events in no guaranteed order: put them in pack order.
-  return events
-    .map((e) => byName.get((e.params as { rule: string }).rule)!)
-    .sort((a, b) => a.i - b.i)
-    .map((x) => x.r);
+  return events.map((e) => byName.get((e.params as { rule: string }).rule)!).sort((a, b) => a - b);
 }
 
 export async function evaluatePackReference(pack: LoadedPack, facts: Facts): Promise<FrameworkOutcome> {

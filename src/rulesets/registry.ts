@@ -4,8 +4,8 @@ import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { canonicalHash } from '../platform/canonical';
 import { ALL_FACTS, DECISION_FACTS } from '../classification/facts';
-import { compileRules, firedRules, type CompiledRules } from './compile';
-import { decide, finish, setConsequenceFacts, type FrameworkOutcome } from './decide';
+import { compileRules, type CompiledRules } from './compile';
+import { decide, finish, packTables, setConsequenceFacts, type FrameworkOutcome, type PackTables } from './decide';
 import type { ConsequenceEvent, DecisionEvent, EvidenceCatalogue, Facts, FactValue, RulePack } from './types';
 
 const camel = (id: string) => id.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
@@ -16,10 +16,13 @@ export function dependencyFactNames(id: string): string[] {
   return [`${c}Class`, `${c}ClassRank`, `${c}Disposition`];
 }
 
-export function dependencyFacts(dep: LoadedPack, outcome: FrameworkOutcome): Facts {
-  const [cls, rank, disposition] = dependencyFactNames(dep.id);
+/** Puts a dependency's result among the facts of the packs that read it (see dependencyFactNames). */
+export function setDependencyFacts(facts: Record<string, FactValue>, dep: LoadedPack, outcome: FrameworkOutcome): void {
+  const [cls, rank, disposition] = dep.dependencyFactNames;
   const effective = outcome.class ?? outcome.provisionalClass;
-  return { [cls]: effective, [rank]: effective === null ? -1 : dep.rank(effective), [disposition]: outcome.disposition };
+  facts[cls] = effective;
+  facts[rank] = effective === null ? -1 : dep.rank(effective);
+  facts[disposition] = outcome.disposition;
 }
 
 /** A validated, compiled rule pack. */
@@ -33,6 +36,10 @@ export type LoadedPack = {
   classes: string[];
   rank: (cls: string) => number;
   ruleIndex: Map<string, number>;
+  /** The facts this pack's result gives the packs that depend on it. */
+  dependencyFactNames: string[];
+  /** What each rule contributes when it fires, built once. */
+  tables: PackTables;
   decision: CompiledRules<DecisionEvent>;
   consequences: CompiledRules<ConsequenceEvent>;
 };
@@ -159,6 +166,8 @@ export function loadPack(pack: RulePack, shown: string, evidenceIds: ReadonlySet
       return r;
     },
     ruleIndex,
+    dependencyFactNames: dependencyFactNames(pack.id),
+    tables: packTables(pack.id, classes, pack.rules, pack.consequences),
     decision: decision!,
     consequences: consequences!,
   };
@@ -289,7 +298,7 @@ function topologicalOrder(active: LoadedPack[]): LoadedPack[] {
  * classRank, device, disposition) are written on it between the two phases.
  */
 export function evaluatePack(pack: LoadedPack, facts: Facts): FrameworkOutcome {
-  const d = decide(pack, firedRules(pack.decision, facts));
+  const d = decide(pack, pack.decision.fire(facts));
   setConsequenceFacts(pack, facts as Record<string, FactValue>, d);
-  return finish(pack, d, firedRules(pack.consequences, facts));
+  return finish(pack, d, pack.consequences.fire(facts));
 }
