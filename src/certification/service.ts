@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Knex } from 'knex';
 import { appendAudit, readAudit, type AuditEntry } from '../audit/log';
@@ -46,6 +46,8 @@ const invalid = (field: string, message: string) =>
 export const etagOf = (a: Pick<ApplicationRow, 'id' | 'revision'>) => `"${a.id.slice(0, 8)}-r${a.revision}"`;
 
 const REVIEWERS = ['reviewer', 'lead_reviewer'];
+/** An evidence item's review, cleared (a new document or claim is to be reviewed afresh). */
+const UNREVIEWED = { reviewDecision: null, reviewComment: null, reviewedById: null, reviewedByName: null, reviewedAt: null } as const;
 
 /** What a principal may see: its own organisation's applications, or its centre's, or all (admin). */
 export function canSeeApplication(p: Principal, a: Pick<ApplicationRow, 'organisationId' | 'centreId'>): boolean {
@@ -359,12 +361,7 @@ export function createCertificationService(deps: {
       const sha256 = createHash('sha256').update(file.content).digest('hex');
       let written: string | null = null;
       await db.transaction(async (trx) => {
-        const a = await visible(trx, ctx, id, true);
-        requireVendor(ctx, a, 'Uploading evidence');
-        requireState(a, ['draft', 'information_requested'], 'Uploading evidence');
-        const e = (await repo.evidenceOf(trx, id)).find((x) => x.evidenceId === evidenceId);
-        if (!e) throw notFound(`Evidence item ${evidenceId} of application ${id}`);
-        if (e.status === 'accepted') throw conflict(`Evidence ${evidenceId} is accepted already`);
+        const { a, e } = await vendorEvidence(trx, ctx, id, evidenceId, 'Uploading evidence');
         const at = nowIso();
         if (documentsDir) {
           written = join(id, docId);
@@ -376,12 +373,12 @@ export function createCertificationService(deps: {
           storagePath: written, uploadedById: ctx.principal.id, uploadedByName: ctx.principal.name, createdAt: at,
         };
         await repo.insertDocument(trx, doc, documentsDir ? null : file.content);
-        await repo.updateEvidence(trx, { ...e, status: 'provided', naReason: null, reviewDecision: null, reviewComment: null, reviewedById: null, reviewedByName: null, reviewedAt: null });
+        await repo.updateEvidence(trx, { ...e, ...UNREVIEWED, status: 'provided', naReason: null });
         await repo.updateApplication(trx, { ...a, revision: a.revision + 1, updatedAt: at });
         await audit(trx, ctx, 'evidence.upload', 'document', docId, id, { evidenceId, status: e.status }, { evidenceId, status: 'provided', filename: file.filename, contentType: file.contentType, size: file.content.length, sha256: `sha256:${sha256}` });
       }).catch(async (err) => {
         // The row is gone with the transaction; so must the file be.
-        if (written && documentsDir) await import('node:fs/promises').then((fs) => fs.rm(join(documentsDir, written!), { force: true }));
+        if (written && documentsDir) await rm(join(documentsDir, written), { force: true });
         throw err;
       });
       return evidenceWithDocuments(id, evidenceId);
@@ -389,14 +386,9 @@ export function createCertificationService(deps: {
 
     async markNotApplicable(ctx: Ctx, id: string, evidenceId: string, reason: string) {
       await db.transaction(async (trx) => {
-        const a = await visible(trx, ctx, id, true);
-        requireVendor(ctx, a, 'Declaring evidence not applicable');
-        requireState(a, ['draft', 'information_requested'], 'Declaring evidence not applicable');
-        const e = (await repo.evidenceOf(trx, id)).find((x) => x.evidenceId === evidenceId);
-        if (!e) throw notFound(`Evidence item ${evidenceId} of application ${id}`);
-        if (e.status === 'accepted') throw conflict(`Evidence ${evidenceId} is accepted already`);
+        const { a, e } = await vendorEvidence(trx, ctx, id, evidenceId, 'Declaring evidence not applicable');
         const at = nowIso();
-        await repo.updateEvidence(trx, { ...e, status: 'not_applicable', naReason: reason.trim(), reviewDecision: null, reviewComment: null, reviewedById: null, reviewedByName: null, reviewedAt: null });
+        await repo.updateEvidence(trx, { ...e, ...UNREVIEWED, status: 'not_applicable', naReason: reason.trim() });
         await repo.updateApplication(trx, { ...a, revision: a.revision + 1, updatedAt: at });
         await audit(trx, ctx, 'evidence.not_applicable', 'evidence', `${id}/${evidenceId}`, id, { status: e.status }, { status: 'not_applicable', reason: reason.trim() });
       });
@@ -505,6 +497,17 @@ export function createCertificationService(deps: {
     },
   };
 
+  /** An evidence item the applying vendor may still change: the application in draft or answering a request, the item not accepted. */
+  async function vendorEvidence(trx: Knex.Transaction, ctx: Ctx, id: string, evidenceId: string, what: string) {
+    const a = await visible(trx, ctx, id, true);
+    requireVendor(ctx, a, what);
+    requireState(a, ['draft', 'information_requested'], what);
+    const e = (await repo.evidenceOf(trx, id)).find((x) => x.evidenceId === evidenceId);
+    if (!e) throw notFound(`Evidence item ${evidenceId} of application ${id}`);
+    if (e.status === 'accepted') throw conflict(`Evidence ${evidenceId} is accepted already`);
+    return { a, e };
+  }
+
   async function evidenceWithDocuments(id: string, evidenceId: string) {
     const e = (await repo.evidenceOf(db, id)).find((x) => x.evidenceId === evidenceId)!;
     const documents = (await repo.documentsOf(db, id)).filter((d) => d.evidenceId === evidenceId);
@@ -522,7 +525,7 @@ export function createCertificationService(deps: {
     await repo.insertApplication(trx, a);
     const evidence = await repo.evidenceOf(trx, parent.id);
     await repo.insertEvidence(trx, evidence.map((e) => ({
-      ...e, applicationId: id, status: e.naReason ? 'not_applicable' : 'provided', reviewDecision: null, reviewComment: null, reviewedById: null, reviewedByName: null, reviewedAt: null,
+      ...e, ...UNREVIEWED, applicationId: id, status: e.naReason ? 'not_applicable' : 'provided',
     })));
     await trx.raw(
       `insert into documents (id, application_id, evidence_id, filename, content_type, size, sha256, content, storage_path, uploaded_by_id, uploaded_by_name, created_at)
