@@ -19,7 +19,6 @@ function dejavu(): { regular: Buffer; bold: Buffer } {
 const REGULAR = 'DejaVuSans';
 const BOLD = 'DejaVuSans-Bold';
 const GREY = '#555555';
-const LABEL_WIDTH = 170;
 
 /**
  * Renders a report model to PDF bytes. Every text is in DejaVu Sans (embedded, subset), the
@@ -111,15 +110,11 @@ function renderBlock(doc: PDFKit.PDFDocument, block: Block, left: number, width:
       for (const item of block.items) doc.text(`•  ${item}`, left + 8, doc.y, { width: width - 8 });
       return;
     case 'fields':
+      // One flow per row ("Label: value"), so text extraction keeps each label with its value.
       for (const [name, value] of block.rows) {
-        doc.font(REGULAR).fontSize(9.5);
-        const valueWidth = width - LABEL_WIDTH;
-        const height = Math.max(doc.heightOfString(name, { width: LABEL_WIDTH - 8 }), doc.heightOfString(value || ' ', { width: valueWidth }));
-        if (doc.y + height > doc.page.height - doc.page.margins.bottom) doc.addPage();
-        const y = doc.y;
-        doc.fillColor(GREY).text(name, left, y, { width: LABEL_WIDTH - 8 });
-        doc.fillColor('black').text(value || ' ', left + LABEL_WIDTH, y, { width: valueWidth });
-        doc.y = y + height + 2;
+        doc.font(BOLD).fontSize(9.5).text(`${name}: `, left, doc.y, { width, continued: true });
+        doc.font(REGULAR).text(value || ' ');
+        doc.moveDown(0.1);
       }
       return;
   }
