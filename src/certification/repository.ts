@@ -257,7 +257,7 @@ export const certificationRepository = {
   async listApplications(db: Knex, scope: ApplicationScope, f: ApplicationFilter): Promise<ApplicationListRow[]> {
     const q = listQuery(db).orderBy('a.seq', 'desc').limit(f.limit);
     if (scope.organisationId) q.where('a.organisation_id', scope.organisationId);
-    if (scope.centreId) q.where('a.centre_id', scope.centreId);
+    if (scope.centreId) q.where('a.centre_id', scope.centreId).whereNotNull('a.submitted_at');
     if (f.state) q.where('a.state', f.state);
     if (f.tier) q.where('a.risk_tier', f.tier);
     if (f.assignee === null) q.whereNull('a.assignee_id');
@@ -383,6 +383,6 @@ export const certificationRepository = {
   },
 
   async hasApplicationAtCentre(db: Knex, systemId: string, centreId: string): Promise<boolean> {
-    return Boolean(await db('applications').where({ system_id: systemId, centre_id: centreId }).first('id'));
+    return Boolean(await db('applications').where({ system_id: systemId, centre_id: centreId }).whereNotNull('submitted_at').first('id'));
   },
 };

@@ -49,11 +49,14 @@ const REVIEWERS = ['reviewer', 'lead_reviewer'];
 /** An evidence item's review, cleared (a new document or claim is to be reviewed afresh). */
 const UNREVIEWED = { reviewDecision: null, reviewComment: null, reviewedById: null, reviewedByName: null, reviewedAt: null } as const;
 
-/** What a principal may see: its own organisation's applications, or its centre's, or all (admin). */
-export function canSeeApplication(p: Principal, a: Pick<ApplicationRow, 'organisationId' | 'centreId'>): boolean {
+/**
+ * What a principal may see: its own organisation's applications; a centre, those submitted to it
+ * (a draft is the vendor's own until it is submitted); admins all.
+ */
+export function canSeeApplication(p: Principal, a: Pick<ApplicationRow, 'organisationId' | 'centreId' | 'submittedAt'>): boolean {
   if (p.role === 'admin') return true;
   if (p.role === 'vendor') return a.organisationId === p.organisation.id;
-  if (REVIEWERS.includes(p.role)) return a.centreId === p.organisation.id;
+  if (REVIEWERS.includes(p.role)) return a.centreId === p.organisation.id && a.submittedAt !== null;
   return false;
 }
 
@@ -257,6 +260,9 @@ export function createCertificationService(deps: {
         const comment = body.comment?.trim() ? body.comment.trim() : null;
         if (t.comment === 'required' && !comment) throw invalid('/comment', `is required for transition ${t.id}`);
         const input = await guardInput(trx, ctx, a);
+        if (input.certificate?.status === 'superseded' && t.effects.some((e) => e.startsWith('certificate_'))) {
+          throw conflict(`Transition ${t.id} is refused: certificate ${input.certificate.number} was superseded by a re-review; act on the re-review's application`);
+        }
         const blocked = t.guards.map((g) => checkGuard(g, t, input)).filter((b): b is Blocked => b !== null);
         if (blocked.length > 0) throw conflict(`Transition ${t.id} is refused: ${blocked.map((b) => `${b.guard}: ${b.detail}`).join('; ')}`);
 
@@ -457,7 +463,7 @@ export function createCertificationService(deps: {
         if (!system) throw notFound(`System ${systemId}`);
         const certs = await repo.certificatesInForce(trx, systemId);
         const mayReport = p.role === 'admin' || (p.role === 'vendor' && system.organisationId === p.organisation.id) || (REVIEWERS.includes(p.role) && certs.some((c) => c.centreId === p.organisation.id));
-        const maySee = mayReport || (REVIEWERS.includes(p.role) && (await repo.hasApplicationAtCentre(trx, systemId, p.organisation.id)));
+        const maySee = mayReport || p.role === 'rules_admin' || (REVIEWERS.includes(p.role) && (await repo.hasApplicationAtCentre(trx, systemId, p.organisation.id)));
         if (!maySee) throw notFound(`System ${systemId}`);
         if (!mayReport) throw forbidden('Incidents are reported by the vendor, or by reviewers of the centre that certified the system');
         const cert = certs[0];
@@ -481,7 +487,7 @@ export function createCertificationService(deps: {
     async incidents(ctx: Ctx, systemId: string): Promise<IncidentRow[]> {
       const p = ctx.principal;
       const system = await systemsRepository.findSystem(db, systemId);
-      const maySee = system && (p.role === 'admin' || (p.role === 'vendor' && system.organisationId === p.organisation.id) || (REVIEWERS.includes(p.role) && (await repo.hasApplicationAtCentre(db, systemId, p.organisation.id))));
+      const maySee = system && (p.role === 'admin' || p.role === 'rules_admin' || (p.role === 'vendor' && system.organisationId === p.organisation.id) || (REVIEWERS.includes(p.role) && (await repo.hasApplicationAtCentre(db, systemId, p.organisation.id))));
       if (!maySee) throw notFound(`System ${systemId}`);
       return repo.incidentsOf(db, systemId);
     },
@@ -517,6 +523,13 @@ export function createCertificationService(deps: {
   /** Opens a re-review of a certified version at the centre that certified it; the evidence goes back to review. */
   async function openReReview(trx: Knex.Transaction, ctx: Ctx, cert: CertificateRow, reason: string, at: string): Promise<string> {
     const parent = (await repo.findApplication(trx, cert.applicationId))!;
+    // One re-review at a time: a second serious incident joins the one already open.
+    const open = await trx('applications').where({ parent_application_id: parent.id, kind: 're_review' })
+      .whereIn('state', ['submitted', 'under_review', 'information_requested']).forUpdate().first('id');
+    if (open) {
+      await repo.insertHistory(trx, open.id, { transition: 'incident', fromState: null, toState: 'submitted', comment: reason, actorId: ctx.principal.id, actorName: ctx.principal.name, at });
+      return open.id as string;
+    }
     const id = randomUUID();
     const a: ApplicationRow = {
       ...parent, id, seq: 0, kind: 're_review', reason, parentApplicationId: parent.id, state: 'submitted', assigneeId: null,

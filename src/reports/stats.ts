@@ -12,13 +12,13 @@ const TIERS = ['highest', 'high', 'medium', 'low'];
 const round = (v: unknown) => (v == null ? null : Math.round(Number(v) * 10) / 10);
 
 /** Which applications and systems a caller's figures cover: the same scope as its reads. */
-function scopeOf(p: Principal): { applications: { column: string; value: string } | 'all' | 'none'; systems: 'own' | 'centre' | 'all' } {
+function scopeOf(p: Principal): { applications: { column: string; value: string; submitted?: boolean } | 'all' | 'none'; systems: 'own' | 'centre' | 'all' } {
   switch (p.role) {
     case 'admin': return { applications: 'all', systems: 'all' };
     case 'rules_admin': return { applications: 'none', systems: 'all' };
     case 'vendor': return { applications: { column: 'a.organisation_id', value: p.organisation.id }, systems: 'own' };
     case 'reviewer':
-    case 'lead_reviewer': return { applications: { column: 'a.centre_id', value: p.organisation.id }, systems: 'centre' };
+    case 'lead_reviewer': return { applications: { column: 'a.centre_id', value: p.organisation.id, submitted: true }, systems: 'centre' };
     default: throw new AppError(403, 'forbidden', 'Forbidden', 'Your role has no statistics');
   }
 }
@@ -29,14 +29,18 @@ export async function statistics(db: Knex, p: Principal, now: Date = new Date())
   const apps = () => {
     const q = db('applications as a');
     if (scope.applications === 'none') q.whereRaw('false');
-    else if (scope.applications !== 'all') q.where(scope.applications.column, scope.applications.value);
+    else if (scope.applications !== 'all') {
+      q.where(scope.applications.column, scope.applications.value);
+      // A centre sees what was submitted to it, not the vendors' drafts.
+      if (scope.applications.submitted) q.whereNotNull('a.submitted_at');
+    }
     return q;
   };
   const systems = db('system_classes as c').join('systems as s', function join() {
     this.on('s.id', '=', 'c.system_id').andOn('s.current_version', '=', 'c.number');
   }).select('c.framework', 'c.class').count({ n: '*' }).groupBy('c.framework', 'c.class');
   if (scope.systems === 'own') systems.where('s.organisation_id', p.organisation.id);
-  if (scope.systems === 'centre') systems.whereExists(db('applications as x').select(db.raw('1')).whereRaw('x.system_id = s.id').andWhere('x.centre_id', p.organisation.id));
+  if (scope.systems === 'centre') systems.whereExists(db('applications as x').select(db.raw('1')).whereRaw('x.system_id = s.id').andWhere('x.centre_id', p.organisation.id).whereNotNull('x.submitted_at'));
 
   const nowIso = now.toISOString();
   const [byClass, byState, review, overrides] = await Promise.all([

@@ -89,7 +89,7 @@ export const systemsRepository = {
     if (q.centreId !== undefined) {
       const centreId = q.centreId;
       query.whereExists(function atCentre() {
-        this.select(db.raw('1')).from('applications as a').whereRaw('a.system_id = systems.id').andWhere('a.centre_id', centreId);
+        this.select(db.raw('1')).from('applications as a').whereRaw('a.system_id = systems.id').andWhere('a.centre_id', centreId).whereNotNull('a.submitted_at');
       });
     }
     if (q.framework !== undefined || q.class !== undefined) {

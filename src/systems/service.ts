@@ -21,7 +21,7 @@ export type MaterialChangeHook = (trx: Knex.Transaction, ctx: Ctx, systemId: str
 const REVIEWERS = ['reviewer', 'lead_reviewer'];
 const forbidden = (detail: string) => new AppError(403, 'forbidden', 'Forbidden', detail);
 
-/** Who sees which systems: vendors their own, reviewers those with an application at their centre, admins all. */
+/** Who sees which systems: vendors their own, reviewers those with an application submitted to their centre, admins all. */
 function scopeOf(p: Principal): { organisationId?: string; centreId?: string } | null {
   if (p.role === 'admin' || p.role === 'rules_admin') return {};
   if (p.role === 'vendor') return { organisationId: p.organisation.id };
@@ -58,7 +58,7 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
     const scope = scopeOf(ctx.principal);
     if (!system || !scope) throw notFound(`System ${id}`);
     if (scope.organisationId !== undefined && system.organisationId !== scope.organisationId) throw notFound(`System ${id}`);
-    if (scope.centreId !== undefined && !(await conn('applications').where({ system_id: id, centre_id: scope.centreId }).first('id'))) throw notFound(`System ${id}`);
+    if (scope.centreId !== undefined && !(await conn('applications').where({ system_id: id, centre_id: scope.centreId }).whereNotNull('submitted_at').first('id'))) throw notFound(`System ${id}`);
     return system;
   }
   const requireVendor = (ctx: Ctx) => {

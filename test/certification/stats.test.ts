@@ -61,7 +61,8 @@ test(`statistics count what the caller may see, from the database (${databaseKin
 
   // The centre's reviewer sees its applications and the override; another centre sees nothing.
   const centre = await stats(w.reviewer);
-  expect(centre.applicationsByState.map((r: Json) => [r.state, r.count])).toEqual([['draft', 1], ['under_review', 1]]);
+  // The vendor's draft is its own until submitted.
+  expect(centre.applicationsByState.map((r: Json) => [r.state, r.count])).toEqual([['under_review', 1]]);
   expect(centre.overrides).toEqual([{ framework: 'us-fda', engineClass: null, class: 'III', count: 1 }]);
   const other = await stats(w.otherReviewer);
   expect(other.applicationsByState).toEqual([]);
