@@ -8,7 +8,8 @@ COPY tsconfig.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-# Runtime stage: compiled code, rule packs, migrations and the contract; runs as a non-root user.
+# Runtime stage: compiled code, the dashboard, rule packs (with the workflow), migrations and the
+# contract; runs as a non-root user.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -18,6 +19,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The dashboard's page, styles and icons (its compiled scripts are in dist/web).
+COPY src/dashboard/web ./src/dashboard/web
 COPY package.json openapi.yaml ./
 COPY rules ./rules
 COPY migrations ./migrations
