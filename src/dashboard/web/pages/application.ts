@@ -334,9 +334,9 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
         h('div', { class: 'col-side' },
           historyView(),
           version ? section(t('profile'), 'profile', profileView(version.profile)) : null,
-          auditHolder,
         ),
       ),
+      auditHolder,
     );
     void loadAudit();
   }
