@@ -24,46 +24,67 @@ export type ClassificationRecord = {
   counterfactuals?: Counterfactual[];
 };
 
-type KeyTree = { keys: string[]; nested: Record<string, KeyTree> };
-
-/** The profile schema's property names, sorted, level by level. */
-const PROFILE_KEYS: KeyTree = (() => {
-  type Schema = { properties?: Record<string, Schema> };
-  const tree = (schema: Schema): KeyTree => {
-    const props = schema.properties ?? {};
-    const nested: Record<string, KeyTree> = {};
-    for (const [k, v] of Object.entries(props)) if (v.properties) nested[k] = tree(v);
-    return { keys: Object.keys(props).sort(), nested };
-  };
-  return tree(loadContract().schema('Profile') as Schema);
-})();
-
 function setJson(values: readonly unknown[]): string {
   const items = values.map((v) => JSON.stringify(v));
   items.sort();
   return `[${items.join(',')}]`;
 }
 
-function objectJson(obj: Record<string, unknown>, tree: KeyTree): string {
-  let out = '{';
-  for (const k of tree.keys) {
-    const v = obj[k];
-    if (v === undefined) continue;
-    const sub = tree.nested[k];
-    const text = Array.isArray(v) ? setJson(v) : sub ? objectJson(v as Record<string, unknown>, sub) : JSON.stringify(v);
-    out += `${out.length > 1 ? ',' : ''}"${k}":${text}`;
-  }
-  return `${out}}`;
+/** Strings JSON writes without escapes, whose JSON texts sort as the strings themselves do. */
+const PLAIN = /^[A-Za-z0-9_]+$/;
+
+/** A set of such strings: sorted as strings, it is sorted by JSON text (anything else: setJson). */
+function plainSetJson(values: readonly unknown[]): string {
+  for (const v of values) if (typeof v !== 'string' || !PLAIN.test(v)) return setJson(values);
+  return JSON.stringify(values.length > 1 ? [...values].sort() : values);
 }
+
+type Schema = { properties?: Record<string, Schema>; items?: { enum?: unknown[] } };
+
+/**
+ * The canonical JSON writer of the profile, generated once from the schema: its property names
+ * pre-sorted level by level and read directly; sets of enum codes sorted as strings, other arrays
+ * by their items' JSON text; nested objects by their own writer. Property names are emitted
+ * through JSON.stringify, so schema content cannot inject code.
+ */
+function objectWriter(schema: Schema): (obj: Record<string, unknown>) => string {
+  const props = schema.properties ?? {};
+  const nested: Array<(obj: Record<string, unknown>) => string> = [];
+  const lines = Object.keys(props)
+    .sort()
+    .map((k) => {
+      const key = JSON.stringify(k);
+      const sub = props[k];
+      const plainSet = Array.isArray(sub.items?.enum) && sub.items!.enum!.every((e) => typeof e === 'string' && PLAIN.test(e));
+      let value = 'J(v)';
+      if (sub.properties) {
+        nested.push(objectWriter(sub));
+        value = `W[${nested.length - 1}](v)`;
+      }
+      // Arrays are sets whatever the schema says; enum-code sets take the direct sort.
+      const text = `(Array.isArray(v) ? ${plainSet ? 'P(v)' : 'S(v)'} : ${value})`;
+      return `  v = o[${key}];
+  if (v !== undefined) out += (out.length > 1 ? ',' : '') + ${JSON.stringify(`${key}:`)} + ${text};`;
+    });
+  const body = `return function write(o) {
+  let out = '{';
+  let v;
+${lines.join('\n')}
+  return out + '}';
+};`;
+  return new Function('J', 'S', 'P', 'W', body)(JSON.stringify, setJson, plainSetJson, nested) as (obj: Record<string, unknown>) => string;
+}
+
+const profileJson = objectWriter(loadContract().schema('Profile') as Schema);
 
 /**
  * sha256 of the canonical profile: keys sorted at every level, arrays (sets) sorted by their
  * JSON text — canonicalJson(profile, { sortArrays: true }). A validated profile holds no key
- * outside the schema, so walking the schema's pre-sorted key lists writes that same text
- * without sorting keys per request (a property test keeps the two equal).
+ * outside the schema, so a writer generated from the schema's pre-sorted key lists writes that
+ * same text without sorting keys per request (a property test keeps the two equal).
  */
 export function profileHash(profile: Profile): string {
-  return `sha256:${sha256Hex(objectJson(profile as unknown as Record<string, unknown>, PROFILE_KEYS))}`;
+  return `sha256:${sha256Hex(profileJson(profile as unknown as Record<string, unknown>))}`;
 }
 
 /** sha256 of UTF-8 text in hex, as platform/canonical's sha256 writes it: one-shot crypto.hash where Node has it (≥ 20.12). */
