@@ -123,7 +123,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   systemRoutes(app, { contract, registry, systems });
   certificationRoutes(app, { contract, registry, certification, config });
   auditRoutes(app, { contract, db });
-  reportRoutes(app, { contract, db, registry, certification, config });
+  reportRoutes(app, { contract, db, registry, certification, config, now: deps.now });
   statsRoutes(app, { contract, db });
   await dashboardRoutes(app);
   return app;

@@ -2719,6 +2719,9 @@ export interface operations {
             /** @description The report; `x-record-sha256` is the sha256 of the JSON record embedded in it */
             200: {
                 headers: {
+                    /** @description sha256 of the canonical JSON record attached to the PDF as report-record.json */
+                    "x-record-sha256"?: string;
+                    "Content-Language"?: "en" | "ru";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2771,6 +2774,8 @@ export interface operations {
             /** @description CSV (RFC 4180, UTF-8), one row per certificate */
             200: {
                 headers: {
+                    /** @description attachment, with a file name (registry-YYYY-MM-DD.csv|json, decisions-<centre>-<from>-<to>.csv|json) */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2791,6 +2796,8 @@ export interface operations {
             /** @description A JSON array of registry entries */
             200: {
                 headers: {
+                    /** @description attachment, with a file name (registry-YYYY-MM-DD.csv|json, decisions-<centre>-<from>-<to>.csv|json) */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2818,6 +2825,8 @@ export interface operations {
             /** @description The decisions, oldest first */
             200: {
                 headers: {
+                    /** @description attachment, with a file name (registry-YYYY-MM-DD.csv|json, decisions-<centre>-<from>-<to>.csv|json) */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -6,10 +6,15 @@ import { Readable } from 'node:stream';
  */
 export const exportOptions = { batchSize: 500 };
 
-/** One field of RFC 4180 CSV: quoted when it holds a comma, a quote, CR or LF; quotes doubled. */
+/**
+ * One field of RFC 4180 CSV: quoted when it holds a comma, a quote, CR or LF; quotes doubled.
+ * Text that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR: names are
+ * chosen by vendors) gets a leading apostrophe, as OWASP advises against CSV injection.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const s = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let s = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -146,6 +146,11 @@ describe('CSV', () => {
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('two\nlines')).toBe('"two\nlines"');
+    // Formula injection: a vendor-chosen name never runs in a spreadsheet.
+    expect(csvField('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvField('+1')).toBe("'+1");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField(-3)).toBe('-3');
     expect(csvField(null)).toBe('');
     expect(csvField(3)).toBe('3');
     expect(csvRow(['Кардио, "X"', 1])).toBe('"Кардио, ""X""",1\r\n');
