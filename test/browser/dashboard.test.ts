@@ -13,6 +13,11 @@ import { seedWorld, type Actor, type World } from '../helpers/world';
  * The reviewer dashboard in a real browser (Debian's Chromium through playwright-core): the
  * vendor's part through the API, the reviewer's in the browser, in English and Russian.
  */
+// Callbacks of page.evaluate and waitForFunction run in the browser; the tests compile without the DOM lib.
+declare const document: any;
+declare const window: any;
+declare const location: any;
+
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test/artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
