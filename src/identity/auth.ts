@@ -37,6 +37,8 @@ export function registerAuthentication(app: FastifyInstance, identity: IdentityS
       if (!(err instanceof AppError && err.status === 401)) throw err;
       // Logging in with a stale credential must work: there, a bad one counts as none.
       if (request.routeOptions.config?.operationId === 'login') return;
+      // Pages and assets outside the API (the dashboard, the docs) load with a stale cookie too.
+      if (request.routeOptions.config?.contract === false) return;
       // A rejected session cookie is cleared, so the browser stops sending it.
       const cookieOnly = !request.headers.authorization && !request.headers['x-api-key'];
       if (cookieOnly) reply.header('set-cookie', clearSessionCookieHeader(options.cookieSecure ?? false));

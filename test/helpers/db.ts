@@ -31,6 +31,16 @@ export async function openTestDb(): Promise<TestDb> {
     };
   }
   const pglite = new PGlite({ loadDataDir: new Blob([readFileSync(TEMPLATE_FILE)]) });
+  // Started before it is handed out: a suite that never queries must not leave PGlite starting up
+  // after the test environment is gone (jest would then never exit).
+  await pglite.waitReady;
   const db = createDb({ DATABASE_SCHEMA: 'public', DATA_DIR: '' }, pglite);
-  return { db, schema: 'public', close: () => db.destroy() };
+  return {
+    db,
+    schema: 'public',
+    close: async () => {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
 }
