@@ -29,8 +29,7 @@ export const clearSessionCookieHeader = (secure: boolean) => sessionCookieHeader
  */
 export function registerAuthentication(app: FastifyInstance, identity: IdentityService, options: { cookieSecure?: boolean } = {}): void {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    request.principal = null;
+  const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       request.principal = await identity.authenticate(request.headers);
     } catch (err) {
@@ -44,10 +43,17 @@ export function registerAuthentication(app: FastifyInstance, identity: IdentityS
       if (cookieOnly) reply.header('set-cookie', clearSessionCookieHeader(options.cookieSecure ?? false));
       throw err;
     }
+  };
+  // Synchronous when the request carries no credential (the public classification's hot path).
+  app.addHook('onRequest', (request, reply, done) => {
+    request.principal = null;
+    const h = request.headers;
+    if (h.authorization === undefined && h['x-api-key'] === undefined && h.cookie === undefined) return done();
+    authenticate(request, reply).then(() => done(), done);
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', WWW_AUTHENTICATE);
-    return payload;
+    done(null, payload);
   });
 }
 

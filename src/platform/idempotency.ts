@@ -8,6 +8,7 @@ const STALE_MS = 5 * 60_000;
 const KEY = /^[\x21-\x7e]{1,200}$/;
 /** Response headers a replay repeats. */
 const REPLAYED_HEADERS = ['location', 'etag', 'content-type'];
+const WRITES = new Set(['POST', 'PATCH', 'DELETE']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,14 +33,20 @@ function requestHash(request: FastifyRequest): string {
 export function registerIdempotency(app: FastifyInstance, db: Knex): void {
   app.decorateRequest('idempotency', null);
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Hooks stay synchronous for requests without a key (the public classification's hot path).
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.headers['idempotency-key'] === undefined || !WRITES.has(request.method)) return done();
+    // A replay answers from here; then the chain stops (done is not called).
+    claim(request, reply).then((replied) => { if (!replied) done(); }, done);
+  });
+
+  async function claim(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
     const header = request.headers['idempotency-key'];
-    if (header === undefined || !['POST', 'PATCH', 'DELETE'].includes(request.method)) return;
     if (typeof header !== 'string' || !KEY.test(header)) {
       throw new AppError(400, 'validation', 'Request validation failed', 'Idempotency-Key must be 1–200 visible ASCII characters', [{ in: 'headers', field: 'Idempotency-Key', message: 'must be 1–200 visible ASCII characters' }]);
     }
     const principal = request.principal;
-    if (!principal) return; // Anonymous operations write nothing.
+    if (!principal) return false; // Anonymous operations write nothing.
     const scope = `${principal.kind}:${principal.id}`;
     const hash = requestHash(request);
     const now = new Date();
@@ -55,7 +62,8 @@ export function registerIdempotency(app: FastifyInstance, db: Knex): void {
         const headers = (typeof row.headers === 'string' ? JSON.parse(row.headers) : row.headers) as Record<string, string>;
         for (const [k, v] of Object.entries(headers)) reply.header(k, v);
         reply.header('idempotent-replayed', 'true');
-        return reply.status(row.status_code as number).send(row.body as string);
+        reply.status(row.status_code as number).send(row.body as string);
+        return true;
       }
       const age = now.getTime() - new Date(row.created_at).getTime();
       if (age < STALE_MS) throw new AppError(409, 'idempotency-in-progress', 'Conflict', 'A request with this Idempotency-Key is still in progress');
@@ -63,11 +71,16 @@ export function registerIdempotency(app: FastifyInstance, db: Knex): void {
       if (taken === 0) throw new AppError(409, 'idempotency-in-progress', 'Conflict', 'A request with this Idempotency-Key is still in progress');
     }
     request.idempotency = { scope, key: header };
+    return false;
+  }
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.idempotency) return done(null, payload);
+    settle(request, reply, payload).then(() => done(null, payload), (err) => done(err));
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    const claim = request.idempotency;
-    if (!claim) return payload;
+  async function settle(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+    const claim = request.idempotency!;
     request.idempotency = null;
     if (reply.statusCode >= 200 && reply.statusCode < 300 && (typeof payload === 'string' || payload === null || payload === undefined)) {
       const headers: Record<string, string> = {};
@@ -79,6 +92,5 @@ export function registerIdempotency(app: FastifyInstance, db: Knex): void {
     } else {
       await db('idempotency_keys').where(claim).del();
     }
-    return payload;
-  });
+  }
 }
