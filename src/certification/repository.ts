@@ -334,8 +334,20 @@ export const certificationRepository = {
   },
 
   async overridesOf(db: Knex, applicationId: string): Promise<OverrideRow[]> {
-    const rows = await db('overrides').where({ application_id: applicationId }).orderBy('id');
-    return rows.map((r) => ({ framework: r.framework, engineClass: str(r.engine_class), class: r.class, justification: r.justification, actorId: str(r.actor_id), actorName: str(r.actor_name), at: isoNN(r.at) }));
+    return (await certificationRepository.overridesOfMany(db, [applicationId])).get(applicationId) ?? [];
+  },
+
+  /** Overrides of several applications at once, oldest first, by application. */
+  async overridesOfMany(db: Knex, applicationIds: string[]): Promise<Map<string, OverrideRow[]>> {
+    const out = new Map<string, OverrideRow[]>();
+    if (applicationIds.length === 0) return out;
+    const rows = await db('overrides').whereIn('application_id', applicationIds).orderBy('id');
+    for (const r of rows) {
+      const list = out.get(r.application_id) ?? [];
+      list.push({ framework: r.framework, engineClass: str(r.engine_class), class: r.class, justification: r.justification, actorId: str(r.actor_id), actorName: str(r.actor_name), at: isoNN(r.at) });
+      out.set(r.application_id, list);
+    }
+    return out;
   },
 
   async nextCertificateSeq(trx: Knex): Promise<number> {

@@ -34,8 +34,8 @@ export function evidenceDto(registry: Registry, e: EvidenceRow, documents: Docum
   };
 }
 
-export function applicationSummaryDto(a: ApplicationDetail['application'], overrides: ApplicationDetail['overrides'] | null, now: string) {
-  const latest = new Map((overrides ?? []).map((o) => [o.framework, o]));
+export function applicationSummaryDto(a: ApplicationDetail['application'], overrides: ApplicationDetail['overrides'], now: string) {
+  const latest = new Map(overrides.map((o) => [o.framework, o]));
   return {
     id: a.id, kind: a.kind, systemId: a.systemId, systemName: a.systemName, version: a.version, organisationId: a.organisationId,
     organisationName: a.organisationName, centreId: a.centreId, centreName: a.centreName, state: a.state as never, riskTier: a.riskTier,
@@ -98,7 +98,7 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
 
   operation(app, contract, 'listApplications', async (request) => {
     const page = await certification.list(ctx(request), request.query as never);
-    return { items: page.items.map((a) => applicationSummaryDto(a, null, page.now)), nextCursor: page.nextCursor };
+    return { items: page.items.map((a) => applicationSummaryDto(a, page.overrides.get(a.id) ?? [], page.now)), nextCursor: page.nextCursor };
   });
 
   operation(app, contract, 'getApplication', async (request, reply) => {

@@ -242,7 +242,8 @@ export function createCertificationService(deps: {
       // overdue=false: the complement, filtered here (the page may then be short; the cursor still moves on).
       const page = rows.slice(0, limit);
       const items = q.overdue === false ? page.filter((a) => !isOverdue(a, now)) : page;
-      return { items, now, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null };
+      const overrides = await repo.overridesOfMany(db, items.map((a) => a.id));
+      return { items, overrides, now, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null };
     },
 
     async transition(ctx: Ctx, id: string, body: { transition: string; comment?: string }, ifMatch: string | undefined): Promise<ApplicationDetail> {

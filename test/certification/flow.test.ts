@@ -112,6 +112,11 @@ describe(`certification end to end on ${databaseKind}`, () => {
       engineClass: null, disposition: 'requires_review', effectiveClass: 'III', override: { class: 'III', by: { id: w.reviewer.id } },
     });
 
+    // The queue shows the override too, and finds the application by its effective class.
+    const listed = (await call(w.reviewer, 'GET', '/v1/applications?framework=us-fda&class=III')).json().items;
+    expect(listed.map((x: Json) => x.id)).toEqual([a.id]);
+    expect(listed[0].classes.find((c: Json) => c.framework === 'us-fda').override).toMatchObject({ class: 'III', by: { id: w.reviewer.id } });
+
     // Four eyes: the reviewer alone cannot approve a highest-tier application.
     const alone = await transition(w.reviewer, a.id, 'approve');
     expect(alone.statusCode).toBe(409);
