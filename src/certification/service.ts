@@ -346,6 +346,7 @@ export function createCertificationService(deps: {
         const a = await visible(trx, ctx, id, true);
         requireCentreRole(ctx, a, REVIEWERS, 'Overriding a classification');
         requireState(a, ['under_review'], 'Overriding a classification');
+        if (body.justification.trim().length < 20) throw invalid('/justification', 'must have at least 20 characters besides blanks at either end');
         const c = a.classes.find((x) => x.framework === body.framework);
         if (!c) throw invalid('/framework', `was not part of this classification (${a.classes.map((x) => x.framework).join(', ')})`);
         const pack = registry.byRuleset.get(c.ruleset);

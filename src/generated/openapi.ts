@@ -2331,6 +2331,7 @@ export interface operations {
                 "application/json": {
                     framework: string;
                     class: string;
+                    /** @description At least 20 characters, not counting blanks at either end */
                     justification: string;
                 };
             };
@@ -2413,6 +2414,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Why the item does not apply (not blank) */
                     reason: string;
                 };
             };

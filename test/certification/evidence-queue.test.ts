@@ -114,6 +114,33 @@ describe(`evidence documents on ${databaseKind}`, () => {
   });
 });
 
+describe(`blank text on ${databaseKind}`, () => {
+  test('a blank reason, comment, justification or description is 400 naming the field, and changes nothing', async () => {
+    const { a } = await openApplication();
+    const e = a.evidence[0].evidenceId;
+    const blankReason = await call(app, w.vendorKey, 'POST', `/v1/applications/${a.id}/evidence/${e}/not-applicable`, { reason: '            ' });
+    expect(blankReason.statusCode).toBe(400);
+    expect(blankReason.json().errors[0]).toMatchObject({ in: 'body', field: '/reason' });
+    const submitted = await fillAndSubmit(a);
+    const start = await call(app, w.reviewer, 'POST', `/v1/applications/${a.id}/transitions`, { transition: 'start_review' }, { 'if-match': submitted.etag });
+    expect(start.statusCode).toBe(200);
+    const before = (await call(app, w.reviewer, 'GET', `/v1/applications/${a.id}`)).json();
+    const blankComment = await call(app, w.reviewer, 'POST', `/v1/applications/${a.id}/evidence/${e}/review`, { decision: 'accepted', comment: '   ' });
+    expect(blankComment.json().errors[0]).toMatchObject({ field: '/comment' });
+    const blankCs = await call(app, w.lead, 'POST', `/v1/applications/${a.id}/countersignatures`, { transition: 'approve', comment: ' ' });
+    expect(blankCs.json().errors[0]).toMatchObject({ field: '/comment' });
+    const padded = await call(app, w.reviewer, 'POST', `/v1/applications/${a.id}/overrides`, { framework: 'imdrf-samd', class: 'II', justification: `   ${'x'.repeat(5)}${' '.repeat(20)}` });
+    expect(padded.statusCode).toBe(400);
+    expect(padded.json().errors[0]).toMatchObject({ field: '/justification' });
+    const after = (await call(app, w.reviewer, 'GET', `/v1/applications/${a.id}`)).json();
+    expect(after.etag).toBe(before.etag);
+    expect(after.evidence[0]).toEqual(before.evidence[0]);
+    const incident = await call(app, w.vendorKey, 'POST', `/v1/systems/${a.systemId}/incidents`, { severity: 'minor', description: '             ', occurredOn: '2026-01-01' });
+    expect(incident.statusCode).toBe(400);
+    expect(incident.json().errors[0]).toMatchObject({ field: '/description' });
+  });
+});
+
 describe(`the review queue on ${databaseKind}`, () => {
   test('filters by state, tier, framework and class, assignee and overdue, with cursor pagination, scoped to the centre', async () => {
     clock = new Date('2026-01-10T10:00:00Z');
