@@ -6,7 +6,9 @@ import { appendAudit, readAudit, type AuditEntry } from '../audit/log';
 import { perTier, type Config, type RiskTier } from '../config';
 import { auditActor } from '../identity/service';
 import type { Principal } from '../identity/types';
-import { AppError, notFound } from '../platform/errors';
+import { applicationScope, canSeeApplication, REVIEWER_ROLES } from '../identity/scope';
+import { AppError, conflict, forbidden, invalid, notFound } from '../platform/errors';
+import { seqCursor } from '../platform/cursor';
 import type { Registry } from '../rulesets/registry';
 import { systemsRepository } from '../systems/repository';
 import { allowedTransitions, checkGuard, type Acting, type Blocked, type GuardInput } from './guards';
@@ -38,27 +40,12 @@ export type ApplicationDetail = {
   allowed: Array<{ transition: Transition; blockedBy: Blocked[] }>;
 };
 
-const conflict = (detail: string) => new AppError(409, 'conflict', 'Conflict', detail);
-const forbidden = (detail: string) => new AppError(403, 'forbidden', 'Forbidden', detail);
-const invalid = (field: string, message: string) =>
-  new AppError(400, 'validation', 'Request validation failed', `${field} ${message}`, [{ in: 'body', field, message }]);
 
 export const etagOf = (a: Pick<ApplicationRow, 'id' | 'revision'>) => `"${a.id.slice(0, 8)}-r${a.revision}"`;
 
-const REVIEWERS = ['reviewer', 'lead_reviewer'];
 /** An evidence item's review, cleared (a new document or claim is to be reviewed afresh). */
 const UNREVIEWED = { reviewDecision: null, reviewComment: null, reviewedById: null, reviewedByName: null, reviewedAt: null } as const;
 
-/**
- * What a principal may see: its own organisation's applications; a centre, those submitted to it
- * (a draft is the vendor's own until it is submitted); admins all.
- */
-export function canSeeApplication(p: Principal, a: Pick<ApplicationRow, 'organisationId' | 'centreId' | 'submittedAt'>): boolean {
-  if (p.role === 'admin') return true;
-  if (p.role === 'vendor') return a.organisationId === p.organisation.id;
-  if (REVIEWERS.includes(p.role)) return a.centreId === p.organisation.id && a.submittedAt !== null;
-  return false;
-}
 
 const acting = (p: Principal): Acting => ({ id: p.id, role: p.role, organisationId: p.organisation.id });
 
@@ -69,12 +56,7 @@ function addMonths(iso: string, months: number): string {
 }
 const addDays = (iso: string, days: number) => new Date(new Date(iso).getTime() + days * 86_400_000).toISOString();
 
-const encodeCursor = (seq: number) => Buffer.from(`a:${seq}`).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const m = /^a:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw new AppError(400, 'validation', 'Request validation failed', 'cursor is not a cursor this service issued', [{ in: 'query', field: '/cursor', message: 'is not a valid cursor' }]);
-  return Number(m[1]);
-}
+const cursor = seqCursor('a');
 
 /**
  * Certification: applications through the workflow of rules/workflow, evidence and its review,
@@ -105,7 +87,7 @@ export function createCertificationService(deps: {
     return a;
   }
 
-  function requireCentreRole(ctx: Ctx, a: ApplicationRow, roles: string[], what: string): void {
+  function requireCentreRole(ctx: Ctx, a: ApplicationRow, roles: readonly string[], what: string): void {
     if (!roles.includes(ctx.principal.role) || (ctx.principal.role !== 'admin' && ctx.principal.organisation.id !== a.centreId)) {
       throw forbidden(`${what} needs the role ${roles.join(' or ')} at the application's certification centre`);
     }
@@ -115,7 +97,7 @@ export function createCertificationService(deps: {
     if (ctx.principal.role !== 'vendor' || ctx.principal.organisation.id !== a.organisationId) throw forbidden(`${what} is for the applying vendor`);
   }
 
-  const requireState = (a: ApplicationRow, states: string[], what: string) => {
+  const requireState = (a: ApplicationRow, states: readonly string[], what: string) => {
     if (!states.includes(a.state)) throw conflict(`${what} is not possible in state ${a.state} (only in ${states.join(', ')})`);
   };
 
@@ -229,7 +211,7 @@ export function createCertificationService(deps: {
 
     async list(ctx: Ctx, q: { state?: string; framework?: string; class?: string; tier?: string; assignee?: string; overdue?: boolean; limit?: number; cursor?: string }) {
       const p = ctx.principal;
-      const scope = p.role === 'admin' ? {} : p.role === 'vendor' ? { organisationId: p.organisation.id } : REVIEWERS.includes(p.role) ? { centreId: p.organisation.id } : null;
+      const scope = applicationScope(p);
       if (!scope) throw forbidden('The application queue is for vendors, reviewers and admins');
       const limit = q.limit ?? 50;
       const now = nowIso();
@@ -237,13 +219,13 @@ export function createCertificationService(deps: {
       const rows = await repo.listApplications(db, scope, {
         state: q.state, framework: q.framework, class: q.class, tier: q.tier, assignee,
         overdueAt: q.overdue === true ? now : undefined,
-        beforeSeq: q.cursor ? decodeCursor(q.cursor) : undefined, limit: limit + 1,
+        beforeSeq: q.cursor ? cursor.decode(q.cursor) : undefined, limit: limit + 1,
       });
       // overdue=false: the complement, filtered here (the page may then be short; the cursor still moves on).
       const page = rows.slice(0, limit);
       const items = q.overdue === false ? page.filter((a) => !isOverdue(a, now)) : page;
       const overrides = await repo.overridesOfMany(db, items.map((a) => a.id));
-      return { items, overrides, now, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null };
+      return { items, overrides, now, nextCursor: rows.length > limit ? cursor.encode(page[page.length - 1].seq) : null };
     },
 
     async transition(ctx: Ctx, id: string, body: { transition: string; comment?: string }, ifMatch: string | undefined): Promise<ApplicationDetail> {
@@ -313,7 +295,7 @@ export function createCertificationService(deps: {
         requireCentreRole(ctx, a, ['lead_reviewer'], 'Assigning a reviewer');
         requireState(a, ['submitted', 'under_review', 'information_requested'], 'Assigning a reviewer');
         const user = await trx('users').where({ id: body.assigneeId }).first();
-        if (!user || user.organisation_id !== a.centreId || !REVIEWERS.includes(user.role) || user.disabled_at) throw invalid('/assigneeId', 'is not a reviewer of the application\'s certification centre');
+        if (!user || user.organisation_id !== a.centreId || !REVIEWER_ROLES.includes(user.role) || user.disabled_at) throw invalid('/assigneeId', 'is not a reviewer of the application\'s certification centre');
         const at = nowIso();
         const next = { ...a, assigneeId: user.id as string, revision: a.revision + 1, updatedAt: at };
         await repo.updateApplication(trx, next);
@@ -344,7 +326,7 @@ export function createCertificationService(deps: {
     async override(ctx: Ctx, id: string, body: { framework: string; class: string; justification: string }): Promise<ApplicationDetail> {
       await db.transaction(async (trx) => {
         const a = await visible(trx, ctx, id, true);
-        requireCentreRole(ctx, a, REVIEWERS, 'Overriding a classification');
+        requireCentreRole(ctx, a, REVIEWER_ROLES, 'Overriding a classification');
         requireState(a, ['under_review'], 'Overriding a classification');
         if (body.justification.trim().length < 20) throw invalid('/justification', 'must have at least 20 characters besides blanks at either end');
         const c = a.classes.find((x) => x.framework === body.framework);
@@ -406,7 +388,7 @@ export function createCertificationService(deps: {
     async reviewEvidence(ctx: Ctx, id: string, evidenceId: string, body: { decision: 'accepted' | 'rejected'; comment: string; validFrom?: string; validUntil?: string }) {
       await db.transaction(async (trx) => {
         const a = await visible(trx, ctx, id, true);
-        requireCentreRole(ctx, a, REVIEWERS, 'Reviewing evidence');
+        requireCentreRole(ctx, a, REVIEWER_ROLES, 'Reviewing evidence');
         requireState(a, ['under_review'], 'Reviewing evidence');
         const e = (await repo.evidenceOf(trx, id)).find((x) => x.evidenceId === evidenceId);
         if (!e) throw notFound(`Evidence item ${evidenceId} of application ${id}`);
@@ -436,7 +418,7 @@ export function createCertificationService(deps: {
 
     async audit(ctx: Ctx, id: string): Promise<AuditEntry[]> {
       const a = await visible(db, ctx, id);
-      if (ctx.principal.role !== 'admin') requireCentreRole(ctx, a, REVIEWERS, 'Reading the audit trail');
+      if (ctx.principal.role !== 'admin') requireCentreRole(ctx, a, REVIEWER_ROLES, 'Reading the audit trail');
       const out: AuditEntry[] = [];
       for (let afterSeq = 0; ; ) {
         const page = await readAudit(db, { applicationId: id, limit: 1000, afterSeq });
@@ -464,8 +446,8 @@ export function createCertificationService(deps: {
         const system = await systemsRepository.findSystem(trx, systemId);
         if (!system) throw notFound(`System ${systemId}`);
         const certs = await repo.certificatesInForce(trx, systemId);
-        const mayReport = p.role === 'admin' || (p.role === 'vendor' && system.organisationId === p.organisation.id) || (REVIEWERS.includes(p.role) && certs.some((c) => c.centreId === p.organisation.id));
-        const maySee = mayReport || p.role === 'rules_admin' || (REVIEWERS.includes(p.role) && (await repo.hasApplicationAtCentre(trx, systemId, p.organisation.id)));
+        const mayReport = p.role === 'admin' || (p.role === 'vendor' && system.organisationId === p.organisation.id) || (REVIEWER_ROLES.includes(p.role) && certs.some((c) => c.centreId === p.organisation.id));
+        const maySee = mayReport || p.role === 'rules_admin' || (REVIEWER_ROLES.includes(p.role) && (await repo.hasApplicationAtCentre(trx, systemId, p.organisation.id)));
         if (!maySee) throw notFound(`System ${systemId}`);
         if (!mayReport) throw forbidden('Incidents are reported by the vendor, or by reviewers of the centre that certified the system');
         const cert = certs[0];
@@ -489,7 +471,7 @@ export function createCertificationService(deps: {
     async incidents(ctx: Ctx, systemId: string): Promise<IncidentRow[]> {
       const p = ctx.principal;
       const system = await systemsRepository.findSystem(db, systemId);
-      const maySee = system && (p.role === 'admin' || p.role === 'rules_admin' || (p.role === 'vendor' && system.organisationId === p.organisation.id) || (REVIEWERS.includes(p.role) && (await repo.hasApplicationAtCentre(db, systemId, p.organisation.id))));
+      const maySee = system && (p.role === 'admin' || p.role === 'rules_admin' || (p.role === 'vendor' && system.organisationId === p.organisation.id) || (REVIEWER_ROLES.includes(p.role) && (await repo.hasApplicationAtCentre(db, systemId, p.organisation.id))));
       if (!maySee) throw notFound(`System ${systemId}`);
       return repo.incidentsOf(db, systemId);
     },

@@ -3,7 +3,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Knex } from 'knex';
 import { appendAudit } from '../audit/log';
 import type { Config } from '../config';
-import { AppError, notFound } from '../platform/errors';
+import { AppError, conflict, forbidden, invalid, notFound, unauthorized } from '../platform/errors';
+
+export { forbidden, unauthorized };
 import { apiKeyMatches, apiKeyPrefix, isSessionToken, newApiKey, newSessionToken, sha256 } from './keys';
 import { burnPasswordCheck, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
 import { identityRepository as repo, type ApiKeyRow, type OrganisationRow, type UserRow } from './repository';
@@ -34,11 +36,6 @@ export function auditActor(principal: Principal | null): AuditActor {
 const actorOf = (caller: Caller): AuditActor => ('principal' in caller ? auditActor(caller.principal) : caller.actor);
 const isAdmin = (caller: Caller) => !('principal' in caller) || caller.principal.role === 'admin';
 
-export const unauthorized = (detail: string) => new AppError(401, 'unauthorized', 'Unauthorized', detail);
-export const forbidden = (detail: string) => new AppError(403, 'forbidden', 'Forbidden', detail);
-const conflict = (detail: string) => new AppError(409, 'conflict', 'Conflict', detail);
-const invalid = (field: string, message: string) =>
-  new AppError(400, 'validation', 'Request validation failed', `${field} ${message}`, [{ in: 'body', field, message }]);
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === '23505';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

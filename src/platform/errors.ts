@@ -22,6 +22,12 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError(404, 'not-found', 'Not found', `${what} does not exist`);
+export const unauthorized = (detail: string) => new AppError(401, 'unauthorized', 'Unauthorized', detail);
+export const forbidden = (detail: string) => new AppError(403, 'forbidden', 'Forbidden', detail);
+export const conflict = (detail: string) => new AppError(409, 'conflict', 'Conflict', detail);
+/** A 400 naming the bad field (a JSON pointer) and where it was. */
+export const invalid = (field: string, message: string, where: FieldError['in'] = 'body') =>
+  new AppError(400, 'validation', 'Request validation failed', `${field} ${message}`, [{ in: where, field, message }]);
 
 function fieldOf(e: ErrorObject): { field: string; message: string } {
   const p = e.params as Record<string, unknown>;

@@ -6,7 +6,7 @@ import { pickLanguage } from '../classification/localize';
 import type { Config } from '../config';
 import { requirePrincipal } from '../identity/auth';
 import type { Contract } from '../platform/contract';
-import { AppError, notFound } from '../platform/errors';
+import { forbidden, invalid, notFound } from '../platform/errors';
 import { operation } from '../platform/routes';
 import type { Registry } from '../rulesets/registry';
 import type { Lang } from '../rulesets/types';
@@ -38,8 +38,7 @@ export type ReportDeps = {
   now?: () => Date;
 };
 
-const badQuery = (field: string, message: string) =>
-  new AppError(400, 'validation', 'Request validation failed', `${field} ${message}`, [{ in: 'query', field, message }]);
+const badQuery = (field: string, message: string) => invalid(field, message, 'query');
 
 /** Everything the assessment report shows, read for a caller who may see the application (404 otherwise). */
 export async function loadAssessment(deps: Pick<ReportDeps, 'db' | 'registry' | 'certification' | 'config'>, ctx: Ctx, id: string): Promise<AssessmentInput> {
@@ -131,7 +130,7 @@ export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
     const centre = await db('organisations').where({ id, kind: 'certification_centre' }).first('id', 'name');
     const own = p.organisation.id === id;
     if (!centre || !(p.role === 'admin' || (own && (p.role === 'lead_reviewer' || p.role === 'reviewer')))) throw notFound(`Certification centre ${id}`);
-    if (p.role === 'reviewer') throw new AppError(403, 'forbidden', 'Forbidden', "A centre's decision export is for its lead reviewers and admins");
+    if (p.role === 'reviewer') throw forbidden("A centre's decision export is for its lead reviewers and admins");
     if (q.from > q.to) throw badQuery('/from', `is after to (${q.to})`);
     const toExclusive = new Date(Date.parse(`${q.to}T00:00:00.000Z`) + 86_400_000).toISOString();
     const from = `${q.from}T00:00:00.000Z`;

@@ -3,44 +3,43 @@ import type { Knex } from 'knex';
 import { CLOCK_STATES } from '../certification/repository';
 import { requirePrincipal } from '../identity/auth';
 import type { Principal } from '../identity/types';
+import { applicationScope, systemScope, type Scope } from '../identity/scope';
 import type { Contract } from '../platform/contract';
-import { AppError } from '../platform/errors';
+import { forbidden } from '../platform/errors';
 import { operation } from '../platform/routes';
 import { FRAMEWORK_ORDER } from '../rulesets/registry';
 
 const TIERS = ['highest', 'high', 'medium', 'low'];
 const round = (v: unknown) => (v == null ? null : Math.round(Number(v) * 10) / 10);
 
-/** Which applications and systems a caller's figures cover: the same scope as its reads. */
-function scopeOf(p: Principal): { applications: { column: string; value: string; submitted?: boolean } | 'all' | 'none'; systems: 'own' | 'centre' | 'all' } {
-  switch (p.role) {
-    case 'admin': return { applications: 'all', systems: 'all' };
-    case 'rules_admin': return { applications: 'none', systems: 'all' };
-    case 'vendor': return { applications: { column: 'a.organisation_id', value: p.organisation.id }, systems: 'own' };
-    case 'reviewer':
-    case 'lead_reviewer': return { applications: { column: 'a.centre_id', value: p.organisation.id, submitted: true }, systems: 'centre' };
-    default: throw new AppError(403, 'forbidden', 'Forbidden', 'Your role has no statistics');
+
+/**
+ * Narrows a query of applications (alias `a`) or systems (alias `s`) to a scope: an organisation's
+ * own, or (a centre) what was submitted to it; no scope, no rows.
+ */
+function scoped<Q extends Knex.QueryBuilder>(db: Knex, q: Q, scope: Scope, alias: 'a' | 's'): Q {
+  if (!scope) return q.whereRaw('false') as Q;
+  if (scope.organisationId !== undefined) q.where(`${alias}.organisation_id`, scope.organisationId);
+  if (scope.centreId !== undefined) {
+    if (alias === 'a') q.where('a.centre_id', scope.centreId).whereNotNull('a.submitted_at');
+    else q.whereExists(db('applications as x').select(db.raw('1')).whereRaw('x.system_id = s.id').andWhere('x.centre_id', scope.centreId).whereNotNull('x.submitted_at'));
   }
+  return q;
 }
 
 /** Figures for the dashboard's statistics page, computed by the database in a few grouped queries. */
 export async function statistics(db: Knex, p: Principal, now: Date = new Date()) {
-  const scope = scopeOf(p);
-  const apps = () => {
-    const q = db('applications as a');
-    if (scope.applications === 'none') q.whereRaw('false');
-    else if (scope.applications !== 'all') {
-      q.where(scope.applications.column, scope.applications.value);
-      // A centre sees what was submitted to it, not the vendors' drafts.
-      if (scope.applications.submitted) q.whereNotNull('a.submitted_at');
-    }
-    return q;
-  };
-  const systems = db('system_classes as c').join('systems as s', function join() {
-    this.on('s.id', '=', 'c.system_id').andOn('s.current_version', '=', 'c.number');
-  }).select('c.framework', 'c.class').count({ n: '*' }).groupBy('c.framework', 'c.class');
-  if (scope.systems === 'own') systems.where('s.organisation_id', p.organisation.id);
-  if (scope.systems === 'centre') systems.whereExists(db('applications as x').select(db.raw('1')).whereRaw('x.system_id = s.id').andWhere('x.centre_id', p.organisation.id).whereNotNull('x.submitted_at'));
+  // The same scope as every read of the caller's.
+  const apps = () => scoped(db, db('applications as a'), applicationScope(p), 'a');
+  const systems = scoped(
+    db,
+    db('system_classes as c').join('systems as s', function join() {
+      this.on('s.id', '=', 'c.system_id').andOn('s.current_version', '=', 'c.number');
+    }).select('c.framework', 'c.class').count({ n: '*' }).groupBy('c.framework', 'c.class'),
+    systemScope(p),
+    's',
+  );
+  if (!applicationScope(p) && !systemScope(p)) throw forbidden('Your role has no statistics');
 
   const nowIso = now.toISOString();
   const [byClass, byState, review, overrides] = await Promise.all([

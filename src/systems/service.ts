@@ -5,7 +5,9 @@ import type { Profile } from '../classification/profile';
 import { appendAudit } from '../audit/log';
 import { auditActor } from '../identity/service';
 import type { Principal } from '../identity/types';
-import { AppError, notFound } from '../platform/errors';
+import { systemScope } from '../identity/scope';
+import { forbidden, notFound } from '../platform/errors';
+import { seqCursor } from '../platform/cursor';
 import { pinPacks } from '../rulesets/store';
 import type { Registry } from '../rulesets/registry';
 import { assessChange } from './change';
@@ -18,16 +20,6 @@ export type Ctx = { principal: Principal; requestId?: string | null };
 /** Called inside the transaction of a new version whose change is material (certificates need a re-review). */
 export type MaterialChangeHook = (trx: Knex.Transaction, ctx: Ctx, systemId: string, version: number) => Promise<unknown>;
 
-const REVIEWERS = ['reviewer', 'lead_reviewer'];
-const forbidden = (detail: string) => new AppError(403, 'forbidden', 'Forbidden', detail);
-
-/** Who sees which systems: vendors their own, reviewers those with an application submitted to their centre, admins all. */
-function scopeOf(p: Principal): { organisationId?: string; centreId?: string } | null {
-  if (p.role === 'admin' || p.role === 'rules_admin') return {};
-  if (p.role === 'vendor') return { organisationId: p.organisation.id };
-  if (REVIEWERS.includes(p.role)) return { centreId: p.organisation.id };
-  return null;
-}
 
 /** The rule packs a classification was decided with, exactly as loaded. */
 function packsOf(registry: Registry, results: VersionRow['classification']['results']) {
@@ -38,13 +30,7 @@ function packsOf(registry: Registry, results: VersionRow['classification']['resu
   });
 }
 
-const encodeCursor = (seq: number) => Buffer.from(`s:${seq}`).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^s:(\d{1,15})$/.exec(text);
-  if (!m) throw new AppError(400, 'validation', 'Request validation failed', 'cursor is not a cursor this service issued', [{ in: 'query', field: '/cursor', message: 'is not a valid cursor' }]);
-  return Number(m[1]);
-}
+const cursor = seqCursor('s');
 
 /** Registers systems and their versions: classification, pinning and storage in one transaction. */
 export function createSystemsService(deps: { db: Knex; registry: Registry; classifier: Classifier; onMaterialChange?: MaterialChangeHook }) {
@@ -55,7 +41,7 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
   /** The system when the caller may see it; 404 otherwise (never another vendor's data). */
   async function visible(conn: Knex, ctx: Ctx, id: string, lock = false): Promise<SystemRow> {
     const system = lock ? await repo.lockSystem(conn, id) : await repo.findSystem(conn, id);
-    const scope = scopeOf(ctx.principal);
+    const scope = systemScope(ctx.principal);
     if (!system || !scope) throw notFound(`System ${id}`);
     if (scope.organisationId !== undefined && system.organisationId !== scope.organisationId) throw notFound(`System ${id}`);
     if (scope.centreId !== undefined && !(await conn('applications').where({ system_id: id, centre_id: scope.centreId }).whereNotNull('submitted_at').first('id'))) throw notFound(`System ${id}`);
@@ -128,10 +114,10 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
     },
 
     async list(ctx: Ctx, q: { framework?: string; class?: string; limit?: number; cursor?: string }) {
-      const scope = scopeOf(ctx.principal);
+      const scope = systemScope(ctx.principal);
       if (!scope) throw forbidden('Systems are listed for vendors, reviewers and admins');
       const limit = q.limit ?? 50;
-      const beforeSeq = q.cursor ? decodeCursor(q.cursor) : undefined;
+      const beforeSeq = q.cursor ? cursor.decode(q.cursor) : undefined;
       const rows = await repo.listSystems(db, { framework: q.framework, class: q.class, limit: limit + 1, beforeSeq, ...scope });
       const page = rows.slice(0, limit);
       const classes = await repo.classesOf(db, page);
@@ -141,7 +127,7 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
           system: s,
           classes: classes.filter((c) => c.systemId === s.id).sort((a, b) => order(a.framework) - order(b.framework) || a.framework.localeCompare(b.framework)),
         })),
-        nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null,
+        nextCursor: rows.length > limit ? cursor.encode(page[page.length - 1].seq) : null,
       };
     },
 
