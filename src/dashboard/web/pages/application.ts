@@ -56,7 +56,7 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
   if (isLead()) users = await api('get', '/v1/organisations/{id}/users', { path: { id: app.centreId } }).then((r) => r.data.items).catch(() => null);
 
   const root = h('div', { class: 'page application-page' });
-  const flash = h('div', { 'aria-live': 'polite', id: 'flash' });
+  const flash = h('div', { 'aria-live': 'polite', id: 'flash', tabindex: -1 });
 
   async function reload(): Promise<void> {
     answer = await api('get', '/v1/applications/{id}', { path: { id } });
@@ -64,23 +64,60 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
     etag = answer.etag ?? app.etag;
   }
 
-  /** Runs a write, shows its problem beside `status` or reloads and redraws on success. */
-  async function act(status: HTMLElement, write: () => Promise<unknown>, after?: () => void): Promise<void> {
+  /** Focuses the flash message after a redraw, so keyboard users are not dropped to <body>. */
+  function focusFlash(): void {
+    flash.focus({ preventScroll: false });
+  }
+
+  /**
+   * Runs a write, shows its problem beside `status` or reloads and redraws on success. The
+   * `controls` (the triggering button, or every button of the group) are disabled until the
+   * request settles, so a write is never sent twice; they are re-enabled (as they were) when the
+   * write fails. After a successful write the page is redrawn with new controls and focus moves
+   * to the flash message (or wherever `after` puts it).
+   */
+  async function act(status: HTMLElement, controls: HTMLButtonElement[], write: () => Promise<unknown>, after?: () => void): Promise<void> {
+    if (controls.some((c) => c.disabled && c.dataset.busy === 'true')) return;
+    const before = controls.map((c) => c.disabled);
+    const hadFocus = controls.find((c) => c === document.activeElement);
+    for (const c of controls) {
+      c.disabled = true;
+      c.dataset.busy = 'true';
+      c.setAttribute('aria-busy', 'true');
+    }
+    const release = () => controls.forEach((c, i) => {
+      c.disabled = before[i];
+      delete c.dataset.busy;
+      c.removeAttribute('aria-busy');
+    });
     status.replaceChildren();
+    let written = false;
     try {
       await write();
+      written = true;
       await reload();
       draw();
       flash.replaceChildren(h('p', { class: 'ok' }, t('done')));
+      focusFlash();
       after?.();
     } catch (err) {
-      if (err instanceof ApiError && err.status === 412) {
-        await reload();
-        draw();
-        flash.replaceChildren(h('p', { class: 'problem', role: 'alert' }, t('staleReloaded')));
-        return;
+      if (!written && err instanceof ApiError && err.status === 412) {
+        // Someone else changed the application: show the fresh one, if it can be fetched.
+        try {
+          await reload();
+          draw();
+          flash.replaceChildren(h('p', { class: 'problem', role: 'alert' }, t('staleReloaded')));
+          focusFlash();
+          return;
+        } catch (reloadErr) {
+          err = reloadErr;
+        }
       }
+      // A write that was accepted is not offered again (its answer may be unknown): the problem
+      // says why the page could not be refreshed. A refused write can be corrected and retried.
+      if (!written) release();
       status.replaceChildren(problemView(err));
+      if (!written && hadFocus && (document.activeElement === null || document.activeElement === document.body)) hadFocus.focus();
     }
   }
 
@@ -113,6 +150,8 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
     const status = h('div', { 'aria-live': 'polite' });
     const comment = h('textarea', { id: 'transition-comment', rows: 3, maxlength: 10000 });
     const required = app.allowedTransitions.filter((x) => x.commentRequired).map((x) => code('tr', x.transition));
+    // One transition at a time: while one is sent, every transition button waits.
+    const all: HTMLButtonElement[] = [];
     const buttons = app.allowedTransitions.map((x) => {
       const blockedId = uid('blocked');
       const blocked = x.blockedBy.length > 0;
@@ -120,6 +159,7 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
         type: 'button', class: x.transition === 'reject' || x.transition === 'revoke' ? 'danger' : '', id: `transition-${x.transition}`,
         'data-transition': x.transition, disabled: blocked, 'aria-describedby': blocked ? blockedId : null,
       }, code('tr', x.transition));
+      all.push(button);
       button.addEventListener('click', () => {
         const text = comment.value.trim();
         if (x.commentRequired && !text) {
@@ -128,7 +168,7 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
           comment.focus();
           return;
         }
-        void act(status, () => api('post', '/v1/applications/{id}/transitions', {
+        void act(status, all, () => api('post', '/v1/applications/{id}/transitions', {
           path: { id }, headers: { 'if-match': etag }, body: { transition: x.transition, ...(text ? { comment: text } : {}) },
         }));
       });
@@ -149,7 +189,8 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
     const status = h('div', { 'aria-live': 'polite' });
     const which = select([['approve', code('tr', 'approve')], ['reject', code('tr', 'reject')]], 'approve', { id: 'countersign-transition' });
     const comment = h('textarea', { id: 'countersign-comment', rows: 2, required: true, maxlength: 10000 });
-    const form = h('form', {}, field(t('countersignFor'), which), field(t('comment'), comment), h('button', { type: 'submit', id: 'countersign-button' }, t('countersignButton')), status);
+    const submit = h('button', { type: 'submit', id: 'countersign-button' }, t('countersignButton'));
+    const form = h('form', {}, field(t('countersignFor'), which), field(t('comment'), comment), submit, status);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       if (!comment.value.trim()) {
@@ -157,7 +198,7 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
         comment.focus();
         return;
       }
-      void act(status, () => api('post', '/v1/applications/{id}/countersignatures', { path: { id }, body: { transition: which.value, comment: comment.value.trim() } }));
+      void act(status, [submit], () => api('post', '/v1/applications/{id}/countersignatures', { path: { id }, body: { transition: which.value, comment: comment.value.trim() } }));
     });
     return section(t('countersign'), 'countersign', h('p', { class: 'muted' }, t('countersignIntro')), form);
   }
@@ -168,10 +209,11 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
     const reviewers = users.filter((u) => !u.disabled && (u.role === 'reviewer' || u.role === 'lead_reviewer'));
     const who = select(reviewers.map((u): [string, string] => [u.id, `${u.name} (${code('role', u.role)})`]), app.assignee?.id ?? '', { id: 'assign-user' });
     const comment = h('input', { type: 'text', id: 'assign-comment', maxlength: 10000 });
-    const form = h('form', { class: 'inline-form' }, field(t('assignTo'), who), field(t('comment'), comment), h('button', { type: 'submit', id: 'assign-button' }, t('assignButton')), status);
+    const submit = h('button', { type: 'submit', id: 'assign-button' }, t('assignButton'));
+    const form = h('form', { class: 'inline-form' }, field(t('assignTo'), who), field(t('comment'), comment), submit, status);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      void act(status, () => api('post', '/v1/applications/{id}/assignment', { path: { id }, body: { assigneeId: who.value, ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) } }));
+      void act(status, [submit], () => api('post', '/v1/applications/{id}/assignment', { path: { id }, body: { assigneeId: who.value, ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) } }));
     });
     return section(t('assignment'), 'assignment', form);
   }
@@ -207,10 +249,11 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
     fw.addEventListener('change', fill);
     fill();
     const why = h('textarea', { id: 'override-justification', rows: 2, minlength: 20, maxlength: 10000, required: true });
+    const submit = h('button', { type: 'submit', id: 'override-button' }, t('overrideButton'));
     const form = h('form', { class: 'override' },
       h('h3', {}, t('override')), h('p', { class: 'muted' }, t('overrideIntro')),
       h('div', { class: 'inline-form' }, field(t('framework'), fw), field(t('class'), cls)),
-      field(t('justification'), why), h('button', { type: 'submit', id: 'override-button' }, t('overrideButton')), status);
+      field(t('justification'), why), submit, status);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       if (why.value.trim().length < 20) {
@@ -218,7 +261,7 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
         why.focus();
         return;
       }
-      void act(status, () => api('post', '/v1/applications/{id}/overrides', { path: { id }, body: { framework: fw.value, class: cls.value, justification: why.value.trim() } }));
+      void act(status, [submit], () => api('post', '/v1/applications/{id}/overrides', { path: { id }, body: { framework: fw.value, class: cls.value, justification: why.value.trim() } }));
     });
     return form;
   }
@@ -242,13 +285,16 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
       const comment = h('input', { type: 'text', id: `review-comment-${e.evidenceId}`, maxlength: 10000, required: true });
       const from = h('input', { type: 'date', id: `review-from-${e.evidenceId}` });
       const until = h('input', { type: 'date', id: `review-until-${e.evidenceId}` });
+      // Accept and reject wait together while either decision is sent.
+      const accept = h('button', { type: 'button', id: `accept-${e.evidenceId}` }, t('accept'));
+      const reject = h('button', { type: 'button', class: 'danger', id: `reject-${e.evidenceId}` }, t('reject'));
       const decide = (decision: 'accepted' | 'rejected') => {
         if (!comment.value.trim()) {
           status.replaceChildren(h('p', { class: 'problem', role: 'alert' }, t('reviewCommentRequired')));
           comment.focus();
           return;
         }
-        void act(status, () => api('post', '/v1/applications/{id}/evidence/{evidenceId}/review', {
+        void act(status, [accept, reject], () => api('post', '/v1/applications/{id}/evidence/{evidenceId}/review', {
           path: { id, evidenceId: e.evidenceId },
           body: { decision, comment: comment.value.trim(), ...(decision === 'accepted' && from.value ? { validFrom: from.value } : {}), ...(decision === 'accepted' && until.value ? { validUntil: until.value } : {}) },
         }), () => {
@@ -258,36 +304,38 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
           heading?.focus();
         });
       };
+      accept.addEventListener('click', () => decide('accepted'));
+      reject.addEventListener('click', () => decide('rejected'));
       parts.push(h('div', { class: 'review-form inline-form', role: 'group', 'aria-label': `${t('review')} ${e.evidenceId}` },
         field(t('comment'), comment), field(t('validFrom'), from), field(t('validUntil'), until),
-        h('div', { class: 'buttons' },
-          h('button', { type: 'button', id: `accept-${e.evidenceId}`, onclick: () => decide('accepted') }, t('accept')),
-          h('button', { type: 'button', class: 'danger', id: `reject-${e.evidenceId}`, onclick: () => decide('rejected') }, t('reject')))));
+        h('div', { class: 'buttons' }, accept, reject)));
     }
     if (isVendor() && ['draft', 'information_requested'].includes(app.state) && e.status !== 'accepted') {
       const file = h('input', { type: 'file', id: `upload-file-${e.evidenceId}` });
       const reason = h('input', { type: 'text', id: `na-reason-${e.evidenceId}`, minlength: 10, maxlength: 10000 });
+      // Uploading and claiming not applicable wait together while either is sent.
+      const uploadButton = h('button', { type: 'button', id: `upload-${e.evidenceId}` }, t('upload'));
+      const naButton = h('button', { type: 'button', class: 'secondary', id: `na-${e.evidenceId}` }, t('markNa'));
+      uploadButton.addEventListener('click', () => {
+        const f = file.files?.[0];
+        if (!f) {
+          status.replaceChildren(h('p', { class: 'problem', role: 'alert' }, t('chooseFile')));
+          return;
+        }
+        const body = new FormData();
+        body.append('file', f, f.name);
+        void act(status, [uploadButton, naButton], () => api('post', '/v1/applications/{id}/evidence/{evidenceId}/documents', { path: { id, evidenceId: e.evidenceId }, body }));
+      });
+      naButton.addEventListener('click', () => {
+        if (reason.value.trim().length < 10) {
+          status.replaceChildren(h('p', { class: 'problem', role: 'alert' }, t('naReasonShort')));
+          reason.focus();
+          return;
+        }
+        void act(status, [uploadButton, naButton], () => api('post', '/v1/applications/{id}/evidence/{evidenceId}/not-applicable', { path: { id, evidenceId: e.evidenceId }, body: { reason: reason.value.trim() } }));
+      });
       parts.push(h('div', { class: 'vendor-forms inline-form', role: 'group', 'aria-label': e.evidenceId },
-        field(t('file'), file),
-        h('button', { type: 'button', id: `upload-${e.evidenceId}`, onclick: () => {
-          const f = file.files?.[0];
-          if (!f) {
-            status.replaceChildren(h('p', { class: 'problem', role: 'alert' }, t('chooseFile')));
-            return;
-          }
-          const body = new FormData();
-          body.append('file', f, f.name);
-          void act(status, () => api('post', '/v1/applications/{id}/evidence/{evidenceId}/documents', { path: { id, evidenceId: e.evidenceId }, body }));
-        } }, t('upload')),
-        field(t('naReason'), reason),
-        h('button', { type: 'button', class: 'secondary', id: `na-${e.evidenceId}`, onclick: () => {
-          if (reason.value.trim().length < 10) {
-            status.replaceChildren(h('p', { class: 'problem', role: 'alert' }, t('naReasonShort')));
-            reason.focus();
-            return;
-          }
-          void act(status, () => api('post', '/v1/applications/{id}/evidence/{evidenceId}/not-applicable', { path: { id, evidenceId: e.evidenceId }, body: { reason: reason.value.trim() } }));
-        } }, t('markNa'))));
+        field(t('file'), file), uploadButton, field(t('naReason'), reason), naButton));
     }
     parts.push(status);
     return h('li', { class: `evidence ev-${e.status}`, id: `evidence-${e.evidenceId}` }, ...parts);
