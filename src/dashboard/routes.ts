@@ -89,12 +89,9 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardOp
     if (!existsSync(resolve(builtDir, 'main.js'))) {
       return problem(reply, request, 503, 'dashboard-not-built', 'Dashboard not built', 'The dashboard\'s browser code is not built: run `npm run build`');
     }
-    let rel: string;
-    try {
-      rel = decodeURIComponent(wanted);
-    } catch {
-      return problem(reply, request, 400, 'request', 'Bad request', 'The path is not valid percent-encoding');
-    }
+    // Fastify has already percent-decoded the `*` parameter once; decoding again would turn a
+    // literal `%2e%2e` (sent as `%252e%252e`) into `..` after the checks below had to rely on it.
+    const rel = wanted;
     const segments = rel.split('/').filter((s) => s !== '');
     // No traversal, no hidden files, no backslashes or NULs: refused before touching the disk.
     if (segments.some((s) => s === '..' || s === '.' || s.startsWith('.') || /[\\\0]/.test(s))) {

@@ -126,6 +126,25 @@ describe('dashboard static serving', () => {
     }
   });
 
+  test('the path is decoded once (by the router): double-encoded dots stay literal, a lone % is no error', async () => {
+    // `%252e%252e` reaches the dashboard as the literal segment `%2e%2e`, never as `..`.
+    for (const url of ['/dashboard/%252e%252e/%252e%252e/package.json', '/dashboard/%252e%252e/%252e%252e/main.js', '/dashboard/%252e%252e%252f%252e%252e%252fpackage.json', '/dashboard/pages/%252e%252e/%252e%252e/%252e%252e/src/app.ts']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect([url, res.statusCode]).toEqual([url, 404]);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).not.toContain('"name": "medai-risk"');
+      expectSecurityHeaders(res.headers);
+    }
+    // A double-encoded path without an extension is an app route: the single-page fallback.
+    for (const url of ['/dashboard/%252e%252e/%252e%252e', '/dashboard/%25', '/dashboard/%25/queue', '/dashboard/a%25b']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect([url, res.statusCode]).toEqual([url, 200]);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.body).toContain('<main id="main"');
+      expectSecurityHeaders(res.headers);
+    }
+  });
+
   test('without the built browser code, /dashboard is 503 problem+json saying to run npm run build', async () => {
     const bare = Fastify({ logger: false });
     registerErrorHandling(bare);
