@@ -37,6 +37,21 @@ export function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Attrs = {
   return el;
 }
 
+/**
+ * A URL from API data as a link target: only absolute http: and https: URLs (no javascript:,
+ * data:, relative paths …); null means show the text without a link.
+ */
+export function safeHref(url: string | null | undefined): string | null {
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+}
+
 let ids = 0;
 export const uid = (prefix: string) => `${prefix}-${++ids}`;
 

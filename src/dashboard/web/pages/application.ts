@@ -1,5 +1,5 @@
 import { api, ApiError, type Schemas } from '../api.js';
-import { badge, field, h, problemView, section, select, table, uid } from '../dom.js';
+import { badge, field, h, problemView, safeHref, section, select, table, uid } from '../dom.js';
 import { code, formatDate, lang, t } from '../i18n.js';
 import { isLead, isReviewer, isVendor, type Route } from '../state.js';
 import { stateBadge } from './queue.js';
@@ -15,9 +15,14 @@ function showValue(v: unknown): string {
   return String(v);
 }
 
+/** A source's reference: a link when its URL is http(s), plain text otherwise. */
+export function sourceLink(source: Pick<Schemas['Source'], 'ref' | 'url'>): HTMLElement {
+  const href = safeHref(source.url);
+  return href ? h('a', { href, rel: 'noopener noreferrer', target: '_blank' }, source.ref) : h('span', {}, source.ref);
+}
+
 export function sourceView(source: Schemas['Source']): HTMLElement {
-  const ref = source.url ? h('a', { href: source.url, rel: 'noopener noreferrer', target: '_blank' }, source.ref) : h('span', {}, source.ref);
-  return h('span', { class: 'source' }, ref, ' ', badge(code('source', source.status), `source-${source.status}`));
+  return h('span', { class: 'source' }, sourceLink(source), ' ', badge(code('source', source.status), `source-${source.status}`));
 }
 
 export function profileView(profile: Schemas['Profile']): HTMLElement {

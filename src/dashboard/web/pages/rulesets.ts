@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { badge, h, section, table } from '../dom.js';
 import { code, formatDate, t } from '../i18n.js';
 import type { Route } from '../state.js';
+import { sourceLink } from './application.js';
 
 export async function rulesetsPage(): Promise<HTMLElement> {
   const { data } = await api('get', '/v1/rulesets');
@@ -32,7 +33,7 @@ export async function rulesetPage(id: string, route: Route): Promise<HTMLElement
       h('h3', {}, t('description')), h('p', { class: 'prose' }, r.description)),
     section(t('sources'), 'ruleset-sources', table(null, ['id', t('sources'), t('status')], r.sources.map((x) => [
       h('code', {}, x.id),
-      x.url ? h('a', { href: x.url, rel: 'noopener noreferrer', target: '_blank' }, x.ref) : x.ref,
+      sourceLink(x),
       badge(code('source', x.status), `source-${x.status}`),
     ]))),
     section(t('changelog'), 'ruleset-changelog', h('ul', { class: 'changelog' }, ...r.changelog.map((c) => h('li', {}, h('strong', {}, c.version), ` (${formatDate(c.date)}): ${c.changes}`)))),
