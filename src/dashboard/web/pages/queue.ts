@@ -1,13 +1,18 @@
+import type { paths } from '../../../generated/openapi';
 import { api, type Schemas } from '../api.js';
 import { badge, field, h, problemView, select, table } from '../dom.js';
 import { code, formatDate, t } from '../i18n.js';
 import { go, type Route } from '../state.js';
 
 type Summary = Schemas['ApplicationSummary'];
+/** The queue's filters, as GET /v1/applications takes them. */
+type QueueQuery = NonNullable<paths['/v1/applications']['get']['parameters']['query']>;
 export const STATES: Schemas['ApplicationState'][] = ['draft', 'submitted', 'under_review', 'information_requested', 'approved', 'rejected', 'suspended', 'revoked', 'expired', 'withdrawn'];
 export const TIERS: Schemas['RiskTier'][] = ['highest', 'high', 'medium', 'low'];
 export const FRAMEWORKS = ['ru-differentiated', 'ru-current', 'imdrf-samd', 'eu-mdr', 'eu-ai-act', 'us-fda'];
-const FILTERS = ['state', 'tier', 'framework', 'class', 'assignee', 'overdue'] as const;
+
+/** One of `allowed`, or undefined for anything else (a hand-edited URL): no filter rather than a 400. */
+const oneOf = <T extends string>(allowed: readonly T[], value: string | null): T | undefined => allowed.find((a) => a === value);
 
 /** Overdue first, otherwise as the API ordered them (newest first). */
 export const overdueFirst = (items: Summary[]) => items.map((a, i) => ({ a, i })).sort((x, y) => Number(y.a.overdue) - Number(x.a.overdue) || x.i - y.i).map((x) => x.a);
@@ -31,13 +36,18 @@ function row(a: Summary): HTMLElement[] {
 
 export async function queuePage(route: Route): Promise<HTMLElement> {
   const q = route.query;
-  const query: Record<string, string | boolean | number> = { limit: 25 };
-  for (const f of FILTERS) {
+  const query: QueueQuery = { limit: 25 };
+  const state = oneOf(STATES, q.get('state'));
+  const tier = oneOf(TIERS, q.get('tier'));
+  if (state) query.state = state;
+  if (tier) query.tier = tier;
+  for (const f of ['framework', 'class', 'assignee'] as const) {
     const v = q.get(f);
-    if (v) query[f] = f === 'overdue' ? v === 'true' : v;
+    if (v) query[f] = v;
   }
+  if (q.get('overdue')) query.overdue = q.get('overdue') === 'true';
   const [page, stats] = await Promise.all([
-    api('get', '/v1/applications', { query: query as never }),
+    api('get', '/v1/applications', { query }),
     api('get', '/v1/stats').then((r) => r.data).catch(() => null),
   ]);
 
@@ -52,14 +62,14 @@ export async function queuePage(route: Route): Promise<HTMLElement> {
       }, `${code('state', s.state)}: ${s.count}`, s.overdue ? h('span', { class: 'chip-overdue' }, ` (${t('overdue')}: ${s.overdue})`) : null))),
     )) : null;
 
-  const state = select([['', t('any')], ...STATES.map((s): [string, string] => [s, code('state', s)])], q.get('state') ?? '', { name: 'state', id: 'filter-state' });
-  const tier = select([['', t('any')], ...TIERS.map((s): [string, string] => [s, code('tier', s)])], q.get('tier') ?? '', { name: 'tier', id: 'filter-tier' });
+  const stateSelect = select([['', t('any')], ...STATES.map((s): [string, string] => [s, code('state', s)])], q.get('state') ?? '', { name: 'state', id: 'filter-state' });
+  const tierSelect = select([['', t('any')], ...TIERS.map((s): [string, string] => [s, code('tier', s)])], q.get('tier') ?? '', { name: 'tier', id: 'filter-tier' });
   const framework = select([['', t('any')], ...FRAMEWORKS.map((s): [string, string] => [s, code('fw', s)])], q.get('framework') ?? '', { name: 'framework', id: 'filter-framework' });
   const cls = h('input', { type: 'text', name: 'class', id: 'filter-class', value: q.get('class') ?? '', maxlength: 40, size: 8 });
   const assignee = select([['', t('assigneeAny')], ['me', t('assigneeMe')], ['none', t('assigneeNone')]], q.get('assignee') ?? '', { name: 'assignee', id: 'filter-assignee' });
   const overdue = h('input', { type: 'checkbox', name: 'overdue', id: 'filter-overdue', checked: q.get('overdue') === 'true' });
   const form = h('form', { class: 'filters', 'aria-label': t('filters') },
-    field(t('state'), state), field(t('tier'), tier), field(t('framework'), framework), field(t('class'), cls), field(t('assignee'), assignee),
+    field(t('state'), stateSelect), field(t('tier'), tierSelect), field(t('framework'), framework), field(t('class'), cls), field(t('assignee'), assignee),
     h('div', { class: 'field checkbox' }, overdue, h('label', { for: 'filter-overdue' }, t('overdueOnly'))),
     h('div', { class: 'buttons' },
       h('button', { type: 'submit', id: 'filter-apply' }, t('apply')),
@@ -67,7 +77,7 @@ export async function queuePage(route: Route): Promise<HTMLElement> {
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    go('queue', { state: state.value, tier: tier.value, framework: framework.value, class: cls.value.trim(), assignee: assignee.value, overdue: overdue.checked ? 'true' : '' });
+    go('queue', { state: stateSelect.value, tier: tierSelect.value, framework: framework.value, class: cls.value.trim(), assignee: assignee.value, overdue: overdue.checked ? 'true' : '' });
   });
 
   let items = overdueFirst(page.data.items);
@@ -88,7 +98,7 @@ export async function queuePage(route: Route): Promise<HTMLElement> {
     if (!cursor) return;
     more.disabled = true;
     try {
-      const next = await api('get', '/v1/applications', { query: { ...query, cursor } as never });
+      const next = await api('get', '/v1/applications', { query: { ...query, cursor } });
       items = overdueFirst([...items, ...next.data.items]);
       cursor = next.data.nextCursor;
       error.replaceChildren();
