@@ -195,7 +195,8 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
     const which = select([['approve', code('tr', 'approve')], ['reject', code('tr', 'reject')]], 'approve', { id: 'countersign-transition' });
     const comment = h('textarea', { id: 'countersign-comment', rows: 2, required: true, maxlength: 10000 });
     const submit = h('button', { type: 'submit', id: 'countersign-button' }, t('countersignButton'));
-    const form = h('form', {}, field(t('countersignFor'), which), field(t('comment'), comment), submit, status);
+    // novalidate: the page's own (translated) messages, not the browser's.
+    const form = h('form', { novalidate: true }, field(t('countersignFor'), which), field(t('comment'), comment), submit, status);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       if (!comment.value.trim()) {
@@ -255,7 +256,8 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
     fill();
     const why = h('textarea', { id: 'override-justification', rows: 2, minlength: 20, maxlength: 10000, required: true });
     const submit = h('button', { type: 'submit', id: 'override-button' }, t('overrideButton'));
-    const form = h('form', { class: 'override' },
+    // novalidate: the page's own (translated) messages, not the browser's.
+    const form = h('form', { class: 'override', novalidate: true },
       h('h3', {}, t('override')), h('p', { class: 'muted' }, t('overrideIntro')),
       h('div', { class: 'inline-form' }, field(t('framework'), fw), field(t('class'), cls)),
       field(t('justification'), why), submit, status);

@@ -5,10 +5,13 @@ import { go, session } from '../state.js';
 
 const NUMBER = /^[A-Z0-9-]{1,40}$/;
 
-export async function certificatePage(number: string | null): Promise<HTMLElement> {
+export async function certificatePage(fromUrl: string | null): Promise<HTMLElement> {
+  // Numbers are upper case (MR-2026-000001); a hand-typed URL may not be.
+  const number = fromUrl ? fromUrl.trim().toUpperCase() : null;
   const input = h('input', { type: 'text', id: 'cert-number', name: 'number', value: number ?? '', required: true, pattern: '[A-Za-z0-9-]{1,40}', placeholder: 'MR-2026-000001', autocomplete: 'off' });
   const status = h('div', { 'aria-live': 'polite' });
-  const form = h('form', { class: 'card inline-form', role: 'search' }, field(t('certNumber'), input), h('button', { type: 'submit', id: 'cert-lookup' }, t('certLookup')), status);
+  // novalidate: the page's own (translated) messages, not the browser's.
+  const form = h('form', { class: 'card inline-form', role: 'search', novalidate: true }, field(t('certNumber'), input), h('button', { type: 'submit', id: 'cert-lookup' }, t('certLookup')), status);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const n = input.value.trim().toUpperCase();
