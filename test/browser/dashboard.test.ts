@@ -296,6 +296,42 @@ describe(`the reviewer dashboard in Chromium on ${databaseKind}`, () => {
     }
   });
 
+  test('API strings are rendered as text: a system named like markup shows literally and runs nothing', async () => {
+    const NAME = '<img src=x onerror=alert(1)>';
+    // The vendor's part through the API: registered, every item provided, submitted to the centre.
+    const sys = await call(w.vendorKey, 'POST', '/v1/systems', profile({
+      name: NAME, jurisdictions: ['RU'], significance: 'inform', situations: ['non_serious'], autonomy: 'advisory', worstCaseHarm: 'minor', reviewableBasis: true,
+    }));
+    expect(sys.statusCode).toBe(201);
+    const created = await call(w.vendorKey, 'POST', '/v1/applications', { systemId: sys.json().id, centreId: w.centre });
+    expect(created.statusCode).toBe(201);
+    const a: Json = created.json();
+    for (const e of a.evidence as Json[]) expect((await upload(w.vendorKey, a.id, e.evidenceId, `%PDF-1.4 evidence ${e.evidenceId}`)).statusCode).toBe(201);
+    const got = await call(w.vendorKey, 'GET', `/v1/applications/${a.id}`);
+    expect((await call(w.vendorKey, 'POST', `/v1/applications/${a.id}/transitions`, { transition: 'submit' }, { 'if-match': String(got.headers.etag) })).json().state).toBe('submitted');
+
+    const dialogs: string[] = [];
+    const onDialog = (d: { message(): string; dismiss(): Promise<void> }) => { dialogs.push(d.message()); void d.dismiss(); };
+    page.on('dialog', onDialog);
+    const noInjectedImage = () => page.evaluate(() => document.querySelectorAll('img[src="x"], img[onerror]').length);
+
+    await page.goto('/dashboard/#/queue');
+    const link = page.locator(`a[href="#/applications/${a.id}"]`);
+    await link.waitFor();
+    expect(await link.textContent()).toContain(NAME);
+    expect(await noInjectedImage()).toBe(0);
+
+    await link.click();
+    await page.waitForSelector('#classes-table');
+    expect(await page.textContent('main h1')).toContain(NAME);
+    expect(await noInjectedImage()).toBe(0);
+    // The audit section loads after the page: still nothing injected once it is there.
+    await page.waitForSelector('#audit');
+    expect(await noInjectedImage()).toBe(0);
+    page.off('dialog', onDialog);
+    expect(dialogs).toEqual([]);
+  });
+
   test('logging out returns to the login page; nothing broke the CSP and no page error happened', async () => {
     await page.goto('/dashboard/#/queue');
     await page.waitForSelector('#logout');
