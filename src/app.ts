@@ -124,7 +124,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   certificationRoutes(app, { contract, registry, certification, config });
   auditRoutes(app, { contract, db });
   reportRoutes(app, { contract, db, registry, certification, config, now: deps.now });
-  statsRoutes(app, { contract, db });
+  statsRoutes(app, { contract, db, now: deps.now });
   await dashboardRoutes(app);
   return app;
 }

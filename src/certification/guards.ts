@@ -1,5 +1,5 @@
 import type { Guard, LoadedWorkflow, Transition } from './workflow';
-import type { ApplicationRow, CertificateRow, CountersignatureRow, EvidenceRow } from './repository';
+import type { ApplicationRow, CertificateRow, CountersignatureRow, EvidenceRow, OverrideRow } from './repository';
 
 /** Who takes a transition, as the guards see it. */
 export type Acting = { id: string; role: string; organisationId: string };
@@ -9,6 +9,7 @@ export type GuardInput = {
   application: ApplicationRow;
   evidence: EvidenceRow[];
   countersignatures: CountersignatureRow[];
+  overrides: OverrideRow[];
   certificate: CertificateRow | null;
   actor: Acting;
   /** ISO timestamp of now. */
@@ -42,8 +43,10 @@ export function checkGuard(guard: Guard, t: Transition, input: GuardInput): Bloc
     }
     case 'countersigned': {
       if (!a.fourEyes) return null;
-      const ok = input.countersignatures.some((c) => c.transition === t.id && c.at >= a.stateEnteredAt && c.actorId !== actor.id);
-      return ok ? null : { guard, detail: `A ${a.riskTier}-tier decision needs the countersignature of a lead reviewer other than the deciding reviewer` };
+      // A countersignature stands for the classes as they were: a later override voids it.
+      const lastOverride = input.overrides.reduce((at, o) => (o.at > at ? o.at : at), '');
+      const ok = input.countersignatures.some((c) => c.transition === t.id && c.at >= a.stateEnteredAt && c.at >= lastOverride && c.actorId !== actor.id);
+      return ok ? null : { guard, detail: `A decision on a four-eyes application needs the countersignature of a lead reviewer other than the deciding reviewer, given after the last override` };
     }
     case 'assigned_reviewer': {
       if (actor.role === 'lead_reviewer' || a.assigneeId === actor.id) return null;
@@ -53,6 +56,12 @@ export function checkGuard(guard: Guard, t: Transition, input: GuardInput): Bloc
       const c = input.certificate;
       return c && c.validUntil > now ? null : { guard, detail: 'The certificate is past its validity' };
     }
+    case 'certificate_current': {
+      const c = input.certificate;
+      return c?.status === 'superseded' ? { guard, detail: `Certificate ${c.number} was superseded by a re-review; act on the re-review's application` } : null;
+    }
+    case 'not_a_re_review':
+      return a.kind === 're_review' ? { guard, detail: 'A re-review opened by the certification centre cannot be withdrawn by the vendor' } : null;
     case 'certificate_past_validity': {
       const c = input.certificate;
       return c && c.validUntil <= now ? null : { guard, detail: c ? `The certificate is valid until ${c.validUntil}` : 'There is no certificate' };

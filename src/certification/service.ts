@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Knex } from 'knex';
 import { appendAudit, readAudit, type AuditEntry } from '../audit/log';
-import { perTier, type Config, type RiskTier } from '../config';
+import { perTier, type Config } from '../config';
 import { auditActor } from '../identity/service';
 import type { Principal } from '../identity/types';
 import { applicationScope, canSeeApplication, REVIEWER_ROLES } from '../identity/scope';
@@ -46,6 +46,13 @@ export const etagOf = (a: Pick<ApplicationRow, 'id' | 'revision'>) => `"${a.id.s
 /** An evidence item's review, cleared (a new document or claim is to be reviewed afresh). */
 const UNREVIEWED = { reviewDecision: null, reviewComment: null, reviewedById: null, reviewedByName: null, reviewedAt: null } as const;
 
+
+/** Text trimmed at both ends, when it still has `min` characters; a 400 naming the field otherwise. */
+function atLeast(field: string, text: string, min: number): string {
+  const trimmed = text.trim();
+  if (trimmed.length < min) throw invalid(field, `must have at least ${min} characters besides blanks at either end`);
+  return trimmed;
+}
 
 const acting = (p: Principal): Acting => ({ id: p.id, role: p.role, organisationId: p.organisation.id });
 
@@ -102,17 +109,23 @@ export function createCertificationService(deps: {
   };
 
   async function guardInput(conn: Knex, ctx: Ctx, a: ApplicationRow): Promise<GuardInput> {
-    const [evidence, countersignatures, certificate] = await Promise.all([
+    const [evidence, countersignatures, overrides, certificate] = await Promise.all([
       repo.evidenceOf(conn, a.id),
       repo.countersignaturesOf(conn, a.id),
+      repo.overridesOf(conn, a.id),
       a.certificateNumber ? repo.findCertificate(conn, a.certificateNumber) : Promise.resolve(null),
     ]);
-    return { application: a, evidence, countersignatures, certificate, actor: acting(ctx.principal), now: nowIso() };
+    return { application: a, evidence, countersignatures, overrides, certificate, actor: acting(ctx.principal), now: nowIso() };
   }
 
+  /**
+   * The tier follows the effective classes (deadline, validity); four-eyes follows the engine's
+   * classes too, so an override that lowers a class never removes the second pair of eyes.
+   */
   const withTier = (a: ApplicationRow): ApplicationRow => {
-    const { tier, fourEyes } = workflow.tierOf(a.classes.map((c) => ({ framework: c.framework, class: c.effectiveClass })));
-    return { ...a, riskTier: tier, fourEyes };
+    const effective = workflow.tierOf(a.classes.map((c) => ({ framework: c.framework, class: c.effectiveClass })));
+    const engine = workflow.tierOf(a.classes.map((c) => ({ framework: c.framework, class: c.engineClass })));
+    return { ...a, riskTier: effective.tier, fourEyes: effective.fourEyes || engine.fourEyes };
   };
 
   async function detail(ctx: Ctx, id: string): Promise<ApplicationDetail> {
@@ -120,7 +133,6 @@ export function createCertificationService(deps: {
     const application = (await repo.findApplicationNamed(db, id))!;
     const input = await guardInput(db, ctx, base);
     const [documents, history, overrides] = await Promise.all([repo.documentsOf(db, id), repo.historyOf(db, id), repo.overridesOf(db, id)]);
-    const canAct = canSeeApplication(ctx.principal, base) && (ctx.principal.role !== 'vendor' || base.organisationId === ctx.principal.organisation.id);
     return {
       application,
       evidence: input.evidence,
@@ -128,7 +140,7 @@ export function createCertificationService(deps: {
       countersignatures: input.countersignatures,
       history,
       overrides,
-      allowed: canAct ? allowedTransitions(workflow, input) : [],
+      allowed: allowedTransitions(workflow, input),
     };
   }
 
@@ -183,11 +195,12 @@ export function createCertificationService(deps: {
       if (p.role !== 'vendor') throw forbidden('Applications are opened by the vendor that owns the system (an API key or a vendor user)');
       const id = randomUUID();
       await db.transaction(async (trx) => {
-        const system = await systemsRepository.findSystem(trx, body.systemId);
+        // Locked: two requests for one version cannot both find it without an open application.
+        const system = await systemsRepository.lockSystem(trx, body.systemId);
         if (!system || system.organisationId !== p.organisation.id) throw notFound(`System ${body.systemId}`);
         const number = body.version ?? system.currentVersion;
         const version = await systemsRepository.findVersion(trx, system.id, number);
-        if (!version) throw notFound(`Version ${number} of system ${system.id}`);
+        if (!version) throw invalid('/version', `is not a version of this system (it has 1 to ${system.currentVersion})`);
         const centre = await trx('organisations').where({ id: body.centreId }).first();
         if (!centre || centre.kind !== 'certification_centre') throw invalid('/centreId', 'is not a certification centre');
         const open = await trx('applications').where({ system_id: system.id, version: number }).whereIn('state', ['draft', 'submitted', 'under_review', 'information_requested']).first('id');
@@ -243,9 +256,6 @@ export function createCertificationService(deps: {
         const comment = body.comment?.trim() ? body.comment.trim() : null;
         if (t.comment === 'required' && !comment) throw invalid('/comment', `is required for transition ${t.id}`);
         const input = await guardInput(trx, ctx, a);
-        if (input.certificate?.status === 'superseded' && t.effects.some((e) => e.startsWith('certificate_'))) {
-          throw conflict(`Transition ${t.id} is refused: certificate ${input.certificate.number} was superseded by a re-review; act on the re-review's application`);
-        }
         const blocked = t.guards.map((g) => checkGuard(g, t, input)).filter((b): b is Blocked => b !== null);
         if (blocked.length > 0) throw conflict(`Transition ${t.id} is refused: ${blocked.map((b) => `${b.guard}: ${b.detail}`).join('; ')}`);
 
@@ -328,7 +338,8 @@ export function createCertificationService(deps: {
         const a = await visible(trx, ctx, id, true);
         requireCentreRole(ctx, a, REVIEWER_ROLES, 'Overriding a classification');
         requireState(a, ['under_review'], 'Overriding a classification');
-        if (body.justification.trim().length < 20) throw invalid('/justification', 'must have at least 20 characters besides blanks at either end');
+        if (ctx.principal.role !== 'lead_reviewer' && a.assigneeId !== ctx.principal.id) throw forbidden('Only the assigned reviewer or a lead reviewer overrides a classification');
+        const justification = atLeast('/justification', body.justification, 20);
         const c = a.classes.find((x) => x.framework === body.framework);
         if (!c) throw invalid('/framework', `was not part of this classification (${a.classes.map((x) => x.framework).join(', ')})`);
         const pack = registry.byRuleset.get(c.ruleset);
@@ -337,11 +348,11 @@ export function createCertificationService(deps: {
         const at = nowIso();
         const classes = a.classes.map((x) => (x.framework === body.framework ? { ...x, effectiveClass: body.class } : x));
         const next = withTier({ ...a, classes, revision: a.revision + 1, updatedAt: at });
-        await repo.insertOverride(trx, id, { framework: c.framework, engineClass: c.engineClass, class: body.class, justification: body.justification.trim(), actorId: ctx.principal.id, actorName: ctx.principal.name, at });
+        await repo.insertOverride(trx, id, { framework: c.framework, engineClass: c.engineClass, class: body.class, justification, actorId: ctx.principal.id, actorName: ctx.principal.name, at });
         await repo.updateApplication(trx, next);
         await audit(trx, ctx, 'application.override', 'application', id, id,
           { framework: c.framework, class: c.effectiveClass, riskTier: a.riskTier },
-          { framework: c.framework, class: body.class, engineClass: c.engineClass, riskTier: next.riskTier, justification: body.justification.trim() });
+          { framework: c.framework, class: body.class, engineClass: c.engineClass, riskTier: next.riskTier, justification });
       });
       return detail(ctx, id);
     },
@@ -375,12 +386,13 @@ export function createCertificationService(deps: {
     },
 
     async markNotApplicable(ctx: Ctx, id: string, evidenceId: string, reason: string) {
+      reason = atLeast('/reason', reason, 10);
       await db.transaction(async (trx) => {
         const { a, e } = await vendorEvidence(trx, ctx, id, evidenceId, 'Declaring evidence not applicable');
         const at = nowIso();
-        await repo.updateEvidence(trx, { ...e, ...UNREVIEWED, status: 'not_applicable', naReason: reason.trim() });
+        await repo.updateEvidence(trx, { ...e, ...UNREVIEWED, status: 'not_applicable', naReason: reason });
         await repo.updateApplication(trx, { ...a, revision: a.revision + 1, updatedAt: at });
-        await audit(trx, ctx, 'evidence.not_applicable', 'evidence', `${id}/${evidenceId}`, id, { status: e.status }, { status: 'not_applicable', reason: reason.trim() });
+        await audit(trx, ctx, 'evidence.not_applicable', 'evidence', `${id}/${evidenceId}`, id, { status: e.status }, { status: 'not_applicable', reason: reason });
       });
       return evidenceWithDocuments(id, evidenceId);
     },
@@ -393,6 +405,7 @@ export function createCertificationService(deps: {
         const e = (await repo.evidenceOf(trx, id)).find((x) => x.evidenceId === evidenceId);
         if (!e) throw notFound(`Evidence item ${evidenceId} of application ${id}`);
         if (e.status === 'missing') throw conflict(`Evidence ${evidenceId} has neither a document nor a "not applicable" claim to review`);
+        if (body.decision === 'rejected' && (body.validFrom || body.validUntil)) throw invalid(body.validFrom ? '/validFrom' : '/validUntil', 'is for an accepted item only');
         if (body.validFrom && body.validUntil && body.validUntil < body.validFrom) throw invalid('/validUntil', 'is before validFrom');
         const at = nowIso();
         const next: EvidenceRow = {
@@ -441,6 +454,7 @@ export function createCertificationService(deps: {
     async reportIncident(ctx: Ctx, systemId: string, body: { severity: IncidentRow['severity']; description: string; occurredOn: string }): Promise<IncidentRow> {
       const p = ctx.principal;
       const id = randomUUID();
+      const description = atLeast('/description', body.description, 10);
       let result: IncidentRow | undefined;
       await db.transaction(async (trx) => {
         const system = await systemsRepository.findSystem(trx, systemId);
@@ -450,16 +464,16 @@ export function createCertificationService(deps: {
         const maySee = mayReport || p.role === 'rules_admin' || (REVIEWER_ROLES.includes(p.role) && (await repo.hasApplicationAtCentre(trx, systemId, p.organisation.id)));
         if (!maySee) throw notFound(`System ${systemId}`);
         if (!mayReport) throw forbidden('Incidents are reported by the vendor, or by reviewers of the centre that certified the system');
-        const cert = certs[0];
+        const cert = certs[0] ? await repo.findCertificate(trx, certs[0].number, true) : null; // locked: one re-review at a time
         if (!cert) throw conflict('The system has no certificate in force: incident reports are for certified systems');
         if (body.occurredOn > nowIso().slice(0, 10)) throw invalid('/occurredOn', 'is in the future');
         const at = nowIso();
         let reReviewId: string | null = null;
         if (body.severity === 'serious') {
-          reReviewId = await openReReview(trx, ctx, cert, `Serious incident ${id} on ${body.occurredOn}: ${body.description.slice(0, 200)}`, at);
+          reReviewId = await openReReview(trx, ctx, cert, `Serious incident ${id} on ${body.occurredOn}: ${description.slice(0, 200)}`, at);
         }
         result = {
-          id, seq: 0, systemId, version: cert.version, certificateNumber: cert.number, severity: body.severity, description: body.description.trim(),
+          id, seq: 0, systemId, version: cert.version, certificateNumber: cert.number, severity: body.severity, description,
           occurredOn: body.occurredOn, reportedById: p.id, reportedByName: p.name, reporterOrganisationId: p.organisation.id, createdAt: at, reReviewApplicationId: reReviewId,
         };
         await repo.insertIncident(trx, result);
@@ -509,10 +523,13 @@ export function createCertificationService(deps: {
     const parent = (await repo.findApplication(trx, cert.applicationId))!;
     // One re-review at a time: a second serious incident joins the one already open.
     const open = await trx('applications').where({ parent_application_id: parent.id, kind: 're_review' })
-      .whereIn('state', ['submitted', 'under_review', 'information_requested']).forUpdate().first('id');
+      .whereIn('state', ['submitted', 'under_review', 'information_requested']).forUpdate().first('id', 'state');
     if (open) {
-      await repo.insertHistory(trx, open.id, { transition: 'incident', fromState: null, toState: 'submitted', comment: reason, actorId: ctx.principal.id, actorName: ctx.principal.name, at });
-      return open.id as string;
+      const joined = (await repo.findApplication(trx, open.id as string))!;
+      await repo.updateApplication(trx, { ...joined, revision: joined.revision + 1, updatedAt: at });
+      await repo.insertHistory(trx, joined.id, { transition: 'incident', fromState: joined.state, toState: joined.state, comment: reason, actorId: ctx.principal.id, actorName: ctx.principal.name, at });
+      await audit(trx, ctx, 'application.incident', 'application', joined.id, joined.id, null, { reason });
+      return joined.id;
     }
     const id = randomUUID();
     const a: ApplicationRow = {
@@ -529,6 +546,12 @@ export function createCertificationService(deps: {
        select gen_random_uuid(), ?, evidence_id, filename, content_type, size, sha256, content, storage_path, uploaded_by_id, uploaded_by_name, created_at from documents where application_id = ?`,
       [id, parent.id],
     );
+    // The effective classes come with the overrides that made them, justification and author.
+    await trx.raw(
+      `insert into overrides (application_id, framework, engine_class, class, justification, actor_id, actor_name, at)
+       select ?, framework, engine_class, class, justification, actor_id, actor_name, at from overrides where application_id = ? order by id`,
+      [id, parent.id],
+    );
     await repo.setReReviewRequired(trx, cert.number, true);
     await repo.insertHistory(trx, id, { transition: 'open_re_review', fromState: null, toState: 'submitted', comment: reason, actorId: ctx.principal.id, actorName: ctx.principal.name, at });
     await audit(trx, ctx, 'application.re_review', 'application', id, id, null, { state: 'submitted', parentApplicationId: parent.id, certificateNumber: cert.number, reason });
@@ -542,4 +565,3 @@ export function isOverdue(a: Pick<ApplicationRow, 'deadline' | 'state'>, now: st
 }
 
 export type CertificationService = ReturnType<typeof createCertificationService>;
-export type { RiskTier };

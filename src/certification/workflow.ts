@@ -7,7 +7,8 @@ import type { Text } from '../rulesets/types';
 
 export type Guard =
   | 'evidence_complete' | 'evidence_accepted' | 'evidence_valid' | 'classes_determined'
-  | 'countersigned' | 'assigned_reviewer' | 'certificate_in_validity' | 'certificate_past_validity';
+  | 'countersigned' | 'assigned_reviewer' | 'certificate_in_validity' | 'certificate_past_validity'
+  | 'certificate_current' | 'not_a_re_review';
 export type Effect =
   | 'start_deadline' | 'assign_actor_if_unassigned' | 'issue_certificate' | 'decide'
   | 'certificate_suspended' | 'certificate_valid' | 'certificate_revoked' | 'certificate_expired';

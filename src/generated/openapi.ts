@@ -678,6 +678,8 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A UUID in its canonical form (lower-case hex with hyphens) */
+        Uuid: string;
         /** @description RFC 9457 problem details */
         Problem: {
             type: string;
@@ -1455,8 +1457,8 @@ export interface components {
     parameters: {
         /** @description `ru` or `en` (default `en`) */
         AcceptLanguage: string;
-        SystemId: string;
-        ObjectId: string;
+        SystemId: components["schemas"]["Uuid"];
+        ObjectId: components["schemas"]["Uuid"];
         /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
         IdempotencyKey: string;
         EvidenceId: string;
@@ -1908,6 +1910,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["IdempotencyMismatch"];
         };
     };
     listUsers: {
@@ -1941,10 +1944,7 @@ export interface operations {
     createUser: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
+            header?: never;
             path: {
                 id: components["parameters"]["ObjectId"];
             };
@@ -2011,10 +2011,7 @@ export interface operations {
     createApiKey: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
+            header?: never;
             path: {
                 id: components["parameters"]["ObjectId"];
             };
@@ -2049,7 +2046,7 @@ export interface operations {
             header?: never;
             path: {
                 id: components["parameters"]["ObjectId"];
-                keyId: string;
+                keyId: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2123,15 +2120,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: uuid */
-                    systemId: string;
+                    systemId: components["schemas"]["Uuid"];
                     /** @description The system version to certify (default the current one) */
                     version?: number;
-                    /**
-                     * Format: uuid
-                     * @description The certification centre that will review it
-                     */
-                    centreId: string;
+                    /** @description The certification centre that will review it */
+                    centreId: components["schemas"]["Uuid"];
                 };
             };
         };
@@ -2246,8 +2239,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: uuid */
-                    assigneeId: string;
+                    assigneeId: components["schemas"]["Uuid"];
                     comment?: string;
                 };
             };
@@ -2358,10 +2350,7 @@ export interface operations {
     uploadEvidenceDocument: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description A key of your choosing (1–200 characters); the same key with the same request replays the first answer and never writes twice; with a different request it is 422 */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
+            header?: never;
             path: {
                 id: components["parameters"]["ObjectId"];
                 evidenceId: components["parameters"]["EvidenceId"];
@@ -2393,7 +2382,6 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["IdempotencyMismatch"];
         };
     };
     markEvidenceNotApplicable: {
@@ -2489,7 +2477,7 @@ export interface operations {
             header?: never;
             path: {
                 id: components["parameters"]["ObjectId"];
-                documentId: string;
+                documentId: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };

@@ -32,6 +32,8 @@ export type OperationSpec = {
   responses: Record<string, Json>;
   /** `security: []` in openapi.yaml: open to anonymous callers. */
   public: boolean;
+  /** The operation declares the `Idempotency-Key` header (only those replay; others ignore it). */
+  idempotent: boolean;
 };
 
 export type Contract = {
@@ -104,6 +106,7 @@ export function loadContract(file: string = OPENAPI_FILE): Contract {
         params: paramsSchema(params, 'path'),
         responses,
         public: Array.isArray(op.security) && op.security.length === 0,
+        idempotent: params.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'),
       });
     }
   }

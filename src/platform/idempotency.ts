@@ -8,7 +8,6 @@ const STALE_MS = 5 * 60_000;
 const KEY = /^[\x21-\x7e]{1,200}$/;
 /** Response headers a replay repeats. */
 const REPLAYED_HEADERS = ['location', 'etag', 'content-type'];
-const WRITES = new Set(['POST', 'PATCH', 'DELETE']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,13 +17,13 @@ declare module 'fastify' {
 
 function requestHash(request: FastifyRequest): string {
   const h = createHash('sha256').update(`${request.method} ${request.url}\n`);
-  if (request.isMultipart?.()) h.update(`multipart ${request.headers['content-length'] ?? ''}`);
-  else h.update(JSON.stringify(request.body ?? null));
+  h.update(JSON.stringify(request.body ?? null));
   return h.digest('hex');
 }
 
 /**
- * `Idempotency-Key` on writes (POST, PATCH, DELETE) of authenticated callers: the first request
+ * `Idempotency-Key` on the writes whose operation declares it in openapi.yaml, for authenticated
+ * callers (not where the answer holds a secret, like a new API key, nor on uploads): the first request
  * with a key claims it; the same key with the same request replays the first 2xx answer and never
  * writes again; with another request it is 422; while the first is still running it is 409. Keys
  * are scoped to the caller, so two callers never see each other's answers. A failed request
@@ -35,7 +34,7 @@ export function registerIdempotency(app: FastifyInstance, db: Knex): void {
 
   // Hooks stay synchronous for requests without a key (the public classification's hot path).
   app.addHook('preHandler', (request, reply, done) => {
-    if (request.headers['idempotency-key'] === undefined || !WRITES.has(request.method)) return done();
+    if (request.headers['idempotency-key'] === undefined || !request.routeOptions.config?.idempotent) return done();
     // A replay answers from here; then the chain stops (done is not called).
     claim(request, reply).then((replied) => { if (!replied) done(); }, done);
   });

@@ -24,7 +24,7 @@ export function operation(app: FastifyInstance, contract: Contract, operationId:
       ...(op.params ? { params: op.params } : {}),
       response,
     },
-    config: { operationId },
+    config: { operationId, idempotent: op.idempotent },
     handler,
   });
 }
@@ -35,5 +35,7 @@ declare module 'fastify' {
     operationId?: string;
     /** false: a documentation route outside the API contract. */
     contract?: boolean;
+    /** The operation takes `Idempotency-Key` (openapi.yaml declares the header). */
+    idempotent?: boolean;
   }
 }

@@ -87,7 +87,9 @@ export function registryQueries(db: Knex, publicUrl: string) {
 export const encodeRegistryCursor = (k: RegistryKey) => Buffer.from(`r:${k.issuedAt}|${k.number}`).toString('base64url');
 export function decodeRegistryCursor(cursor: string): RegistryKey | null {
   const m = /^r:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([\x21-\x7e]{1,100})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return m ? { issuedAt: m[1], number: m[2] } : null;
+  // A well-formed but impossible time (month 13) is no cursor of ours either.
+  if (!m || Number.isNaN(Date.parse(m[1])) || new Date(m[1]).toISOString() !== m[1]) return null;
+  return { issuedAt: m[1], number: m[2] };
 }
 
 export const REGISTRY_COLUMNS = ['certificateNumber', 'status', 'systemName', 'manufacturer', 'systemVersion', 'version', 'centreName', 'issuedAt', 'validUntil', 'classes', 'verificationUrl'] as const;

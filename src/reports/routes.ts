@@ -131,6 +131,8 @@ export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
     const own = p.organisation.id === id;
     if (!centre || !(p.role === 'admin' || (own && (p.role === 'lead_reviewer' || p.role === 'reviewer')))) throw notFound(`Certification centre ${id}`);
     if (p.role === 'reviewer') throw forbidden("A centre's decision export is for its lead reviewers and admins");
+    // Years the database and ISO timestamps both take (year 0 and 10000 are not dates there).
+    for (const f of ['from', 'to'] as const) if (q[f] < '1900' || q[f] > '9998') throw badQuery(`/${f}`, 'must be a date between 1900-01-01 and 9998-12-31');
     if (q.from > q.to) throw badQuery('/from', `is after to (${q.to})`);
     const toExclusive = new Date(Date.parse(`${q.to}T00:00:00.000Z`) + 86_400_000).toISOString();
     const from = `${q.from}T00:00:00.000Z`;

@@ -73,6 +73,6 @@ export async function statistics(db: Knex, p: Principal, now: Date = new Date())
   };
 }
 
-export function statsRoutes(app: FastifyInstance, deps: { contract: Contract; db: Knex }): void {
-  operation(app, deps.contract, 'getStatistics', async (request) => statistics(deps.db, requirePrincipal(request)));
+export function statsRoutes(app: FastifyInstance, deps: { contract: Contract; db: Knex; now?: () => Date }): void {
+  operation(app, deps.contract, 'getStatistics', async (request) => statistics(deps.db, requirePrincipal(request), deps.now?.() ?? new Date()));
 }

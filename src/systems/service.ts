@@ -77,10 +77,12 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
     },
 
     async addVersion(ctx: Ctx, systemId: string, profile: Profile): Promise<VersionRow> {
+      // Who may add a version is settled before the (costly) classification; the row is locked below.
+      await visible(db, ctx, systemId);
+      requireVendor(ctx);
       const classification = await classifyWithCounterfactuals(profile);
       return db.transaction(async (trx) => {
         const system = await visible(trx, ctx, systemId, true);
-        requireVendor(ctx);
         const previous = await repo.findVersion(trx, systemId, system.currentVersion);
         if (!previous) throw new Error(`system ${systemId} has no version ${system.currentVersion}`);
         const number = system.currentVersion + 1;

@@ -320,7 +320,7 @@ describe(`the certification state machine from its data on ${databaseKind}`, () 
 
     const alone = await transition(w.lead, a.id, 'approve');
     expect(alone.statusCode).toBe(409);
-    expect(alone.json().detail).toBe('Transition approve is refused: countersigned: A highest-tier decision needs the countersignature of a lead reviewer other than the deciding reviewer');
+    expect(alone.json().detail).toBe('Transition approve is refused: countersigned: A decision on a four-eyes application needs the countersignature of a lead reviewer other than the deciding reviewer, given after the last override');
     const rejectAlone = await transition(w.lead, a.id, 'reject', 'Not good enough.');
     expect(rejectAlone.statusCode).toBe(409);
     expect(rejectAlone.json().detail).toContain('countersigned');
