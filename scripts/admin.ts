@@ -209,7 +209,7 @@ export function demoReport(s: DemoSummary, passwordGiven: boolean): string[] {
   lines.push(s.created ? 'Demo created.' : 'The demo exists already: nothing was created. Passwords and keys were printed when it was created.');
   lines.push('', 'Organisations:');
   lines.push(...table(s.organisations.map((o) => [o.kind, o.name])).map((l) => `  ${l}`));
-  lines.push('', `Users (log in with POST ${base}/v1/auth/login, or on the dashboard at ${base}/dashboard once it ships):`);
+  lines.push('', `Users (log in with POST ${base}/v1/auth/login, or on the dashboard at ${base}/dashboard):`);
   lines.push(...table([['email', 'role', 'language', 'name', 'organisation'], ...s.users.map((u) => [u.email, u.role, u.language, u.name, u.organisation])]).map((l) => `  ${l}`));
   if (s.password) lines.push('', `Password of every demo user: ${s.password}`, '(shown once: it is not stored anywhere readable)');
   else if (s.created && passwordGiven) lines.push('', 'Password of every demo user: the one given with --password');
