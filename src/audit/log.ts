@@ -134,3 +134,14 @@ export function auditEntryFromRow(row: AuditRow): AuditEntry {
     hash: row.hash,
   };
 }
+
+/** An application's whole trail, oldest first, read in pages of a thousand. */
+export async function readApplicationAudit(db: Knex, applicationId: string): Promise<AuditEntry[]> {
+  const out: AuditEntry[] = [];
+  for (let afterSeq = 0; ; ) {
+    const page = await readAudit(db, { applicationId, limit: 1000, afterSeq });
+    out.push(...page);
+    if (page.length < 1000) return out;
+    afterSeq = page[page.length - 1].seq;
+  }
+}

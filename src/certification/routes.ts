@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AuditEntry } from '../audit/log';
 import { pickLanguage } from '../classification/localize';
 import type { Config } from '../config';
 import { requirePrincipal } from '../identity/auth';
@@ -41,10 +40,9 @@ export function applicationSummaryDto(a: ApplicationDetail['application'], overr
     organisationName: a.organisationName, centreId: a.centreId, centreName: a.centreName, state: a.state as never, riskTier: a.riskTier,
     classes: a.classes.map((c) => {
       const o = latest.get(c.framework);
-      const overridden = c.effectiveClass !== c.engineClass || o !== undefined;
       return {
         framework: c.framework, ruleset: c.ruleset, engineClass: c.engineClass, disposition: c.disposition, effectiveClass: c.effectiveClass,
-        override: overridden && o ? { class: o.class, justification: o.justification, by: actor(o.actorId, o.actorName), at: o.at } : null,
+        override: o ? { class: o.class, justification: o.justification, by: actor(o.actorId, o.actorName), at: o.at } : null,
       };
     }),
     assignee: a.assigneeId ? actor(a.assigneeId, a.assigneeName) : null,
@@ -72,7 +70,6 @@ export const incidentDto = (i: IncidentRow) => ({
   occurredOn: i.occurredOn, reportedBy: actor(i.reportedById, i.reportedByName), createdAt: i.createdAt, reReviewApplicationId: i.reReviewApplicationId,
 });
 
-export const auditDto = (e: AuditEntry) => e;
 
 /** Content types of `file` parts are checked against this list; a name keeps only its last path segment. */
 function safeFilename(name: string | undefined): string {
@@ -187,7 +184,7 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
     return reply.send(content);
   });
 
-  operation(app, contract, 'getApplicationAudit', async (request) => ({ items: (await certification.audit(ctx(request), params(request).id)).map(auditDto) }));
+  operation(app, contract, 'getApplicationAudit', async (request) => ({ items: (await certification.audit(ctx(request), params(request).id)) }));
 
   operation(app, contract, 'getCertificate', async (request) => {
     const c = await certification.certificate(params(request).number);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Knex } from 'knex';
-import { appendAudit, readAudit, type AuditEntry } from '../audit/log';
+import { appendAudit, readApplicationAudit, type AuditEntry } from '../audit/log';
 import { perTier, type Config } from '../config';
 import { auditActor } from '../identity/service';
 import type { Principal } from '../identity/types';
@@ -432,13 +432,7 @@ export function createCertificationService(deps: {
     async audit(ctx: Ctx, id: string): Promise<AuditEntry[]> {
       const a = await visible(db, ctx, id);
       if (ctx.principal.role !== 'admin') requireCentreRole(ctx, a, REVIEWER_ROLES, 'Reading the audit trail');
-      const out: AuditEntry[] = [];
-      for (let afterSeq = 0; ; ) {
-        const page = await readAudit(db, { applicationId: id, limit: 1000, afterSeq });
-        out.push(...page);
-        if (page.length < 1000) return out;
-        afterSeq = page[page.length - 1].seq;
-      }
+      return readApplicationAudit(db, id);
     },
 
     /** Public verification: what a certificate says and whether it is in force now. */

@@ -141,7 +141,8 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
       const credential = credentialOf(headers);
       if (!credential) return null;
       const { token, source } = credential;
-      if (token.startsWith('mk_')) return authenticateApiKey(token);
+      // An API key goes in a header; a cookie carries a session only.
+      if (token.startsWith('mk_') && source !== 'cookie') return authenticateApiKey(token);
       if (token.startsWith('ms_') && source !== 'x-api-key') return authenticateSession(token);
       throw unauthorized(source === 'x-api-key' ? 'The API key is malformed' : 'The credential is neither an API key nor a session token');
     },

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
-import { readAudit, type AuditEntry } from '../audit/log';
+import { readApplicationAudit } from '../audit/log';
 import type { CertificationService, Ctx } from '../certification/service';
 import { pickLanguage } from '../classification/localize';
 import type { Config } from '../config';
@@ -51,13 +51,7 @@ export async function loadAssessment(deps: Pick<ReportDeps, 'db' | 'registry' | 
     a.certificateNumber ? certification.certificate(a.certificateNumber) : Promise.resolve(null),
   ]);
   if (!system || !version) throw new Error(`application ${id} names a missing system version`);
-  const audit: AuditEntry[] = [];
-  for (let afterSeq = 0; ;) {
-    const page = await readAudit(db, { applicationId: id, limit: 1000, afterSeq });
-    audit.push(...page);
-    if (page.length < 1000) break;
-    afterSeq = page[page.length - 1].seq;
-  }
+  const audit = await readApplicationAudit(db, id);
   return {
     detail,
     system: { id: system.id, name: system.name, manufacturer: system.manufacturer },

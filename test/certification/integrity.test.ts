@@ -123,6 +123,13 @@ describe(`strict ids, secrets and bounds on ${databaseKind}`, () => {
     expect(again.headers['idempotent-replayed']).toBeUndefined();
   });
 
+  test('an API key is taken from a header only, never from the session cookie', async () => {
+    const key = w.vendorKey.headers.authorization.slice('Bearer '.length);
+    expect((await t.app.inject({ method: 'GET', url: '/v1/auth/me', headers: { 'x-api-key': key } })).statusCode).toBe(200);
+    const inCookie = await t.app.inject({ method: 'GET', url: '/v1/auth/me', headers: { cookie: `medai_session=${key}` } });
+    expect(inCookie.statusCode).toBe(401);
+  });
+
   test('a registry cursor with an impossible time and a decision range outside real years are 400, not a broken answer', async () => {
     const cursor = Buffer.from('r:2026-13-45T99:99:99.999Z|MR-2026-000001').toString('base64url');
     const res = await call(null, 'GET', `/v1/registry?cursor=${cursor}`);
