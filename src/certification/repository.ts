@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { RiskTier } from '../config';
+import { iso, isoOrNull, json, textOrNull } from '../platform/rows';
 
 /** A framework's class in an application: the engine's, and the effective one after any override. */
 export type AppClass = { framework: string; ruleset: string; engineClass: string | null; disposition: 'determined' | 'requires_review'; effectiveClass: string | null };
@@ -99,17 +100,13 @@ export type IncidentRow = {
   reReviewApplicationId: string | null;
 };
 
-const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
-const isoNN = (v: unknown) => new Date(v as string).toISOString();
-const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-const str = (v: unknown) => (v == null ? null : String(v));
 
 export const toApplication = (r: Record<string, unknown>): ApplicationRow => ({
   id: r.id as string,
   seq: Number(r.seq),
   kind: r.kind as ApplicationRow['kind'],
-  reason: str(r.reason),
-  parentApplicationId: str(r.parent_application_id),
+  reason: textOrNull(r.reason),
+  parentApplicationId: textOrNull(r.parent_application_id),
   systemId: r.system_id as string,
   version: Number(r.version),
   organisationId: r.organisation_id as string,
@@ -118,15 +115,15 @@ export const toApplication = (r: Record<string, unknown>): ApplicationRow => ({
   riskTier: r.risk_tier as RiskTier,
   fourEyes: Boolean(r.four_eyes),
   classes: json<AppClass[]>(r.classes),
-  assigneeId: str(r.assignee_id),
-  deadline: iso(r.deadline),
+  assigneeId: textOrNull(r.assignee_id),
+  deadline: isoOrNull(r.deadline),
   revision: Number(r.revision),
-  stateEnteredAt: isoNN(r.state_entered_at),
-  createdAt: isoNN(r.created_at),
-  updatedAt: isoNN(r.updated_at),
-  submittedAt: iso(r.submitted_at),
-  decidedAt: iso(r.decided_at),
-  certificateNumber: str(r.certificate_number),
+  stateEnteredAt: iso(r.state_entered_at),
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+  submittedAt: isoOrNull(r.submitted_at),
+  decidedAt: isoOrNull(r.decided_at),
+  certificateNumber: textOrNull(r.certificate_number),
 });
 
 const toListRow = (r: Record<string, unknown>): ApplicationListRow => ({
@@ -134,7 +131,7 @@ const toListRow = (r: Record<string, unknown>): ApplicationListRow => ({
   systemName: r.system_name as string,
   organisationName: r.organisation_name as string,
   centreName: r.centre_name as string,
-  assigneeName: str(r.assignee_name),
+  assigneeName: textOrNull(r.assignee_name),
 });
 
 const toEvidence = (r: Record<string, unknown>): EvidenceRow => ({
@@ -143,14 +140,14 @@ const toEvidence = (r: Record<string, unknown>): EvidenceRow => ({
   position: Number(r.position),
   requiredBy: json<string[]>(r.required_by),
   status: r.status as EvidenceStatus,
-  naReason: str(r.na_reason),
-  reviewDecision: str(r.review_decision) as EvidenceRow['reviewDecision'],
-  reviewComment: str(r.review_comment),
-  reviewedById: str(r.reviewed_by_id),
-  reviewedByName: str(r.reviewed_by_name),
-  reviewedAt: iso(r.reviewed_at),
-  validFrom: str(r.valid_from),
-  validUntil: str(r.valid_until),
+  naReason: textOrNull(r.na_reason),
+  reviewDecision: textOrNull(r.review_decision) as EvidenceRow['reviewDecision'],
+  reviewComment: textOrNull(r.review_comment),
+  reviewedById: textOrNull(r.reviewed_by_id),
+  reviewedByName: textOrNull(r.reviewed_by_name),
+  reviewedAt: isoOrNull(r.reviewed_at),
+  validFrom: textOrNull(r.valid_from),
+  validUntil: textOrNull(r.valid_until),
 });
 
 const toDocument = (r: Record<string, unknown>): DocumentRow => ({
@@ -161,10 +158,10 @@ const toDocument = (r: Record<string, unknown>): DocumentRow => ({
   contentType: r.content_type as string,
   size: Number(r.size),
   sha256: r.sha256 as string,
-  storagePath: str(r.storage_path),
-  uploadedById: str(r.uploaded_by_id),
-  uploadedByName: str(r.uploaded_by_name),
-  createdAt: isoNN(r.created_at),
+  storagePath: textOrNull(r.storage_path),
+  uploadedById: textOrNull(r.uploaded_by_id),
+  uploadedByName: textOrNull(r.uploaded_by_name),
+  createdAt: iso(r.created_at),
 });
 
 const toCertificate = (r: Record<string, unknown>): CertificateRow => ({
@@ -176,9 +173,9 @@ const toCertificate = (r: Record<string, unknown>): CertificateRow => ({
   centreId: r.centre_id as string,
   status: r.status as CertificateRow['status'],
   reReviewRequired: Boolean(r.re_review_required),
-  issuedAt: isoNN(r.issued_at),
-  validUntil: isoNN(r.valid_until),
-  statusChangedAt: isoNN(r.status_changed_at),
+  issuedAt: iso(r.issued_at),
+  validUntil: iso(r.valid_until),
+  statusChangedAt: iso(r.status_changed_at),
   classes: json<CertificateRow['classes']>(r.classes),
   rulesets: json<CertificateRow['rulesets']>(r.rulesets),
 });
@@ -192,11 +189,11 @@ const toIncident = (r: Record<string, unknown>): IncidentRow => ({
   severity: r.severity as IncidentRow['severity'],
   description: r.description as string,
   occurredOn: r.occurred_on as string,
-  reportedById: str(r.reported_by_id),
-  reportedByName: str(r.reported_by_name),
-  reporterOrganisationId: str(r.reporter_organisation_id),
-  createdAt: isoNN(r.created_at),
-  reReviewApplicationId: str(r.re_review_application_id),
+  reportedById: textOrNull(r.reported_by_id),
+  reportedByName: textOrNull(r.reported_by_name),
+  reporterOrganisationId: textOrNull(r.reporter_organisation_id),
+  createdAt: iso(r.created_at),
+  reReviewApplicationId: textOrNull(r.re_review_application_id),
 });
 
 export type ApplicationScope = { organisationId?: string; centreId?: string };
@@ -317,7 +314,7 @@ export const certificationRepository = {
 
   async historyOf(db: Knex, applicationId: string): Promise<HistoryRow[]> {
     const rows = await db('application_history').where({ application_id: applicationId }).orderBy('id');
-    return rows.map((r) => ({ transition: r.transition, fromState: str(r.from_state), toState: r.to_state, comment: str(r.comment), actorId: str(r.actor_id), actorName: str(r.actor_name), at: isoNN(r.at) }));
+    return rows.map((r) => ({ transition: r.transition, fromState: textOrNull(r.from_state), toState: r.to_state, comment: textOrNull(r.comment), actorId: textOrNull(r.actor_id), actorName: textOrNull(r.actor_name), at: iso(r.at) }));
   },
 
   async insertCountersignature(trx: Knex, applicationId: string, c: CountersignatureRow): Promise<void> {
@@ -326,7 +323,7 @@ export const certificationRepository = {
 
   async countersignaturesOf(db: Knex, applicationId: string): Promise<CountersignatureRow[]> {
     const rows = await db('countersignatures').where({ application_id: applicationId }).orderBy('id');
-    return rows.map((r) => ({ transition: r.transition, comment: r.comment, actorId: r.actor_id, actorName: str(r.actor_name), at: isoNN(r.at) }));
+    return rows.map((r) => ({ transition: r.transition, comment: r.comment, actorId: r.actor_id, actorName: textOrNull(r.actor_name), at: iso(r.at) }));
   },
 
   async insertOverride(trx: Knex, applicationId: string, o: OverrideRow): Promise<void> {
@@ -344,7 +341,7 @@ export const certificationRepository = {
     const rows = await db('overrides').whereIn('application_id', applicationIds).orderBy('id');
     for (const r of rows) {
       const list = out.get(r.application_id) ?? [];
-      list.push({ framework: r.framework, engineClass: str(r.engine_class), class: r.class, justification: r.justification, actorId: str(r.actor_id), actorName: str(r.actor_name), at: isoNN(r.at) });
+      list.push({ framework: r.framework, engineClass: textOrNull(r.engine_class), class: r.class, justification: r.justification, actorId: textOrNull(r.actor_id), actorName: textOrNull(r.actor_name), at: iso(r.at) });
       out.set(r.application_id, list);
     }
     return out;

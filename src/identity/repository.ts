@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Language, OrganisationKind, Role } from './types';
+import { iso, isoOrNull } from '../platform/rows';
 
 export type OrganisationRow = { id: string; name: string; kind: OrganisationKind; createdAt: string };
 export type UserRow = {
@@ -27,8 +28,6 @@ export type ApiKeyRow = {
 export type ApiKeyWithSecret = ApiKeyRow & { secretHash: string };
 export type SessionRow = { tokenHash: string; userId: string; createdAt: string; expiresAt: string };
 
-const iso = (v: unknown) => new Date(v as string).toISOString();
-const isoOrNull = (v: unknown) => (v == null ? null : iso(v));
 type Row = Record<string, unknown>;
 /** Rows a delete touched: pg answers a number, knex-pglite the raw result (`affectedRows`). */
 const affected = (r: unknown): number => (typeof r === 'number' ? r : Number((r as { affectedRows?: number; rowCount?: number }).affectedRows ?? (r as { rowCount?: number }).rowCount ?? 0));

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { components } from '../generated/openapi';
 import { DECISION_TRANSITIONS } from './assessment';
+import { iso, json } from '../platform/rows';
 
 export type RegistryEntry = components['schemas']['RegistryEntry'];
 export type Decision = components['schemas']['Decision'];
@@ -13,8 +14,6 @@ export type RegistryKey = { issuedAt: string; number: string };
 export type DecisionRow = { decision: Decision; key: DecisionKey };
 export type DecisionKey = { at: string; id: number };
 
-const iso = (v: unknown) => new Date(v as string).toISOString();
-const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 /**
  * The public registry: certificates with what may be published about them, and nothing else

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ClassificationRecord } from '../classification/classify';
 import type { Profile } from '../classification/profile';
 import type { ChangeAssessment } from './change';
+import { iso, json } from '../platform/rows';
 
 export type SystemRow = { id: string; seq: number; organisationId: string | null; name: string; manufacturer: string; currentVersion: number; createdAt: string; updatedAt: string };
 export type VersionRow = {
@@ -15,8 +16,6 @@ export type VersionRow = {
 };
 export type ClassRow = { systemId: string; number: number; framework: string; class: string | null; disposition: string; ruleset: string };
 
-const iso = (v: unknown) => new Date(v as string).toISOString();
-const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 const toSystem = (r: Record<string, unknown>): SystemRow => ({
   id: r.id as string,
