@@ -9,10 +9,13 @@ export type Role = (typeof ROLES)[number];
 export const LANGUAGES = ['en', 'ru'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-/** The roles a user may hold in an organisation of each kind. */
+/**
+ * The roles a user may hold in an organisation of each kind. `admin` sees and manages everything,
+ * so it belongs to the regulator only: a centre's staff must not see other centres' work.
+ */
 export const ROLES_BY_KIND: Record<OrganisationKind, readonly Role[]> = {
   vendor: ['vendor'],
-  certification_centre: ['reviewer', 'lead_reviewer', 'admin'],
+  certification_centre: ['reviewer', 'lead_reviewer'],
   regulator: ['reviewer', 'lead_reviewer', 'rules_admin', 'admin'],
 };
 

@@ -157,6 +157,10 @@ describe(`identity API on ${databaseKind}`, () => {
     expect(res.statusCode).toBe(400);
     expectContract('createUser', res);
     expect(res.json().errors).toEqual([{ in: 'body', field: '/role', message: 'must be one of vendor in a vendor organisation' }]);
+    // An admin sees everything: a certification centre has none of its own.
+    res = await create(ids.centre, { email: 'boss@centre.example', name: 'Boss', role: 'admin', password: PASSWORD });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0]).toMatchObject({ field: '/role', message: 'must be one of reviewer, lead_reviewer in a certification_centre organisation' });
     res = await create(ids.vendor, { email: 'x@acme.example', name: 'X', role: 'vendor', password: 'short' });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].field).toBe('/password');
