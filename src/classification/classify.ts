@@ -1,5 +1,3 @@
-import * as crypto from 'node:crypto';
-import { loadContract } from '../platform/contract';
 import type { FindingRecord, FrameworkOutcome } from '../rulesets/decide';
 import { evaluatePack, setDependencyFacts, type LoadedPack, type Registry } from '../rulesets/registry';
 import { evaluatePackReference } from '../rulesets/reference';
@@ -8,6 +6,9 @@ import { findContradictions, type Contradiction } from './contradictions';
 import { deriveFacts } from './facts';
 import { ALL_JURISDICTIONS, jurisdictionsOf, type Profile } from './profile';
 import { summarize, type Summary } from './summary';
+import { profileHash, settle } from './shape';
+
+export { profileHash };
 import type { Counterfactual } from './counterfactuals';
 
 /**
@@ -23,73 +24,6 @@ export type ClassificationRecord = {
   /** Present when asked for (they cost many re-evaluations). */
   counterfactuals?: Counterfactual[];
 };
-
-function setJson(values: readonly unknown[]): string {
-  const items = values.map((v) => JSON.stringify(v));
-  items.sort();
-  return `[${items.join(',')}]`;
-}
-
-/** Strings JSON writes without escapes, whose JSON texts sort as the strings themselves do. */
-const PLAIN = /^[A-Za-z0-9_]+$/;
-
-/** A set of such strings: sorted as strings, it is sorted by JSON text (anything else: setJson). */
-function plainSetJson(values: readonly unknown[]): string {
-  for (const v of values) if (typeof v !== 'string' || !PLAIN.test(v)) return setJson(values);
-  return JSON.stringify(values.length > 1 ? [...values].sort() : values);
-}
-
-type Schema = { properties?: Record<string, Schema>; items?: { enum?: unknown[] } };
-
-/**
- * The canonical JSON writer of the profile, generated once from the schema: its property names
- * pre-sorted level by level and read directly; sets of enum codes sorted as strings, other arrays
- * by their items' JSON text; nested objects by their own writer. Property names are emitted
- * through JSON.stringify, so schema content cannot inject code.
- */
-function objectWriter(schema: Schema): (obj: Record<string, unknown>) => string {
-  const props = schema.properties ?? {};
-  const nested: Array<(obj: Record<string, unknown>) => string> = [];
-  const lines = Object.keys(props)
-    .sort()
-    .map((k) => {
-      const key = JSON.stringify(k);
-      const sub = props[k];
-      const plainSet = Array.isArray(sub.items?.enum) && sub.items!.enum!.every((e) => typeof e === 'string' && PLAIN.test(e));
-      let value = 'J(v)';
-      if (sub.properties) {
-        nested.push(objectWriter(sub));
-        value = `W[${nested.length - 1}](v)`;
-      }
-      // Arrays are sets whatever the schema says; enum-code sets take the direct sort.
-      const text = `(Array.isArray(v) ? ${plainSet ? 'P(v)' : 'S(v)'} : ${value})`;
-      return `  v = o[${key}];
-  if (v !== undefined) out += (out.length > 1 ? ',' : '') + ${JSON.stringify(`${key}:`)} + ${text};`;
-    });
-  const body = `return function write(o) {
-  let out = '{';
-  let v;
-${lines.join('\n')}
-  return out + '}';
-};`;
-  return new Function('J', 'S', 'P', 'W', body)(JSON.stringify, setJson, plainSetJson, nested) as (obj: Record<string, unknown>) => string;
-}
-
-const profileJson = objectWriter(loadContract().schema('Profile') as Schema);
-
-/**
- * sha256 of the canonical profile: keys sorted at every level, arrays (sets) sorted by their
- * JSON text — canonicalJson(profile, { sortArrays: true }). A validated profile holds no key
- * outside the schema, so a writer generated from the schema's pre-sorted key lists writes that
- * same text without sorting keys per request (a property test keeps the two equal).
- */
-export function profileHash(profile: Profile): string {
-  return `sha256:${sha256Hex(profileJson(profile as unknown as Record<string, unknown>))}`;
-}
-
-/** sha256 of UTF-8 text in hex, as platform/canonical's sha256 writes it: one-shot crypto.hash where Node has it (≥ 20.12). */
-const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] {
   const wanted = new Set<string>(jurisdictionsOf(profile));
@@ -173,7 +107,9 @@ function factsFor(run: Run, pack: LoadedPack): Facts {
 
 // Two plain loops rather than one generic driver: the compiled path is the hot path, and a
 // generator or a promise per pack costs it measurably.
-export function classify(registry: Registry, profile: Profile, packs?: LoadedPack[]): ClassificationRecord {
+export function classify(registry: Registry, given: Profile, packs?: LoadedPack[]): ClassificationRecord {
+  // One object shape for every read below, whatever the shape the body was parsed into.
+  const profile = settle(given) ?? given;
   const { shown, order } = packs ? { shown: packs, order: evaluationPlan(registry.evaluationOrder, packs) } : planFor(registry, profile);
   const run = begin(profile, order);
   for (const pack of order) run.outcomes.set(pack.id, evaluatePack(pack, factsFor(run, pack)));
@@ -181,7 +117,8 @@ export function classify(registry: Registry, profile: Profile, packs?: LoadedPac
 }
 
 /** The same classification through json-rules-engine itself (the reference evaluator). */
-export async function classifyReference(registry: Registry, profile: Profile, packs: LoadedPack[] = selectPacks(registry, profile)): Promise<ClassificationRecord> {
+export async function classifyReference(registry: Registry, given: Profile, packs: LoadedPack[] = selectPacks(registry, given)): Promise<ClassificationRecord> {
+  const profile = settle(given) ?? given;
   const run = begin(profile, evaluationPlan(registry.evaluationOrder, packs));
   for (const pack of run.plan) run.outcomes.set(pack.id, await evaluatePackReference(pack, factsFor(run, pack)));
   return assemble(registry, profile, run, packs);

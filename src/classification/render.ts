@@ -3,14 +3,16 @@ import type { Lang } from '../rulesets/types';
 import type { ObligationRecord, ReasonRecord } from '../rulesets/decide';
 import type { ClassificationRecord } from './classify';
 import { localizeClassification } from './localize';
+import type { Summary } from './summary';
 
 /**
  * The JSON of a classification as UTF-8 bytes, exactly JSON.stringify(localizeClassification(...))
- * encoded, but assembled from fragments memoized per rule-pack object: the texts, sources and
+ * encoded, but written from fragments memoized per rule-pack object: the texts, sources and
  * obligations of a pack never change once loaded, so each is serialized and encoded once per
- * language instead of once per request (a reason or obligation record is one shared object per
- * rule, see rulesets/decide.ts packTables). The bytes are copied once into one buffer the HTTP
- * layer writes as it is: no response string to flatten, measure and encode again.
+ * language instead of once per request (a reason, obligation or finding record is one shared
+ * object per rule, see rulesets/decide.ts packTables; a contradiction is one per check). Codes
+ * between them are written byte by byte. No response string is built, flattened, measured and
+ * encoded: the bytes go straight into the buffer the HTTP layer writes as it is.
  * test/classification/render.test.ts proves both equal.
  */
 type Pair = { en?: Buffer; ru?: Buffer };
@@ -26,59 +28,99 @@ function memoized(key: object, lang: Lang, make: () => string): Buffer {
 }
 
 /**
- * Collects the response: pre-encoded fragments, and between them ASCII text (codes, hashes,
- * punctuation) gathered into one pending string. Module state: rendering is synchronous, and
- * the state is handed over and cleared by `take`.
+ * The response is written straight into a slab, as Node's own pool does for small buffers: a
+ * fresh ArrayBuffer per response (responses run to tens of KiB) costs an allocation outside the
+ * heap and the collections its accounting brings, and collecting pieces to copy later costs a
+ * second pass. A response starts where the last one ended; when it outgrows the slab, what is
+ * written so far moves to a new, larger slab. The bytes handed out are written in full, never
+ * shared and never written again; a slab is freed once every response cut from it is. Module
+ * state: rendering is synchronous, `begin` and `end` bracket one response.
  */
-const chunks: Array<Buffer | string> = [];
-let pending = '';
-let size = 0;
+const SLAB = 256 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB);
+let start = 0;
+let pos = 0;
 
-function text(ascii: string): void {
-  pending += ascii;
+function room(n: number): void {
+  if (pos + n <= slab.length) return;
+  const written = pos - start;
+  const next = Buffer.allocUnsafeSlow(Math.max(SLAB, 2 * (written + n)));
+  slab.copy(next, 0, start, pos);
+  slab = next;
+  start = 0;
+  pos = written;
 }
 
-function bytes(b: Buffer): void {
-  if (pending.length > 0) {
-    chunks.push(pending);
-    size += pending.length;
-    pending = '';
-  }
-  chunks.push(b);
-  size += b.length;
+function begin(): void {
+  // Whatever a failed render left behind is simply overwritten.
+  pos = start;
 }
 
-function take(): Buffer {
-  if (pending.length > 0) {
-    chunks.push(pending);
-    size += pending.length;
-    pending = '';
-  }
-  const out = Buffer.allocUnsafe(size);
-  let off = 0;
-  for (let i = 0; i < chunks.length; i++) {
-    const c = chunks[i];
-    if (typeof c === 'string') off += out.write(c, off, 'latin1');
-    else {
-      out.set(c, off);
-      off += c.length;
-    }
-  }
-  chunks.length = 0;
-  size = 0;
-  if (off !== out.length) throw new Error(`rendered ${off} of ${out.length} bytes`);
+function end(): Buffer {
+  const out = slab.subarray(start, pos);
+  start = pos = Math.min((pos + 7) & ~7, slab.length);
   return out;
 }
 
 /**
- * Codes written without escaping, as ASCII: rule-pack schemas restrict class, pathway and field
- * codes, rule names, framework ids and evidence ids to [A-Za-z0-9_.@:-], and hashes are hex.
+ * ASCII text, copied code by code: cheaper than a call into the encoder for the short, flat
+ * strings written here (punctuation, property names, codes, dates and hashes).
  */
-const code = (v: string | null) => (v === null ? 'null' : `"${v}"`);
-function codes(list: readonly string[]): string {
-  let out = '[';
-  for (let i = 0; i < list.length; i++) out += `${i ? ',' : ''}"${list[i]}"`;
-  return `${out}]`;
+function text(ascii: string): void {
+  const n = ascii.length;
+  room(n);
+  for (let k = 0; k < n; k++) slab[pos + k] = ascii.charCodeAt(k);
+  pos += n;
+}
+
+function byte(b: number): void {
+  room(1);
+  slab[pos++] = b;
+}
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+
+/**
+ * A string as JSON. Codes, hashes and dates are printable ASCII that JSON writes as it is, and
+ * are copied so; a string with anything JSON escapes or with non-ASCII text is written again,
+ * from where it began, through JSON.stringify and the encoder.
+ */
+function quoted(value: string): void {
+  const n = value.length;
+  room(n + 2);
+  const from = pos;
+  slab[pos++] = QUOTE;
+  for (let k = 0; k < n; k++) {
+    const c = value.charCodeAt(k);
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) {
+      pos = from;
+      bytes(utf8(q(value)));
+      return;
+    }
+    slab[pos++] = c;
+  }
+  slab[pos++] = QUOTE;
+}
+
+function code(v: string | null): void {
+  if (v === null) text('null');
+  else quoted(v);
+}
+
+function codes(list: readonly string[]): void {
+  byte(0x5b);
+  for (let i = 0; i < list.length; i++) {
+    if (i) byte(COMMA);
+    quoted(list[i]);
+  }
+  byte(0x5d);
+}
+
+function bytes(b: Buffer): void {
+  room(b.length);
+  slab.set(b, pos);
+  pos += b.length;
 }
 
 // Every field of an obligation comes from its rule's params: one record per rule.
@@ -87,41 +129,138 @@ const obligation = (o: ObligationRecord, lang: Lang) => memoized(o, lang, () => 
 const reason = (x: ReasonRecord, lang: Lang) =>
   memoized(x, lang, () => q({ rule: x.rule, effect: x.effect, ...(x.class !== undefined ? { class: x.class } : {}), text: x.text[lang], source: x.source }));
 
+/** A finding: the pack's own record, or a contradiction's (one per check). */
+const finding = (f: ClassificationRecord['findings'][number], lang: Lang) =>
+  memoized(f, lang, () => q({ code: f.code, fields: f.fields, text: f.text[lang], ...(f.framework ? { framework: f.framework } : {}) }));
+
 function evidenceHead(registry: Registry, id: string, lang: Lang): Buffer {
   const def = registry.evidenceIndex.get(id);
   if (!def) return utf8(`{"id":${q(id)},"title":${q(id)},"standards":[]`);
   return memoized(def, lang, () => `{"id":${q(id)},"title":${q(def.title[lang])},"standards":${q(def.standards)}`);
 }
 
+/**
+ * What opens a framework's result, the same on every result of its pack: encoded once per pack
+ * (its hash names its content, id and version included). Previewed drafts add packs over time:
+ * past a few hundred, the table starts again.
+ */
+const heads = new Map<string, Buffer>();
+function head(r: ClassificationRecord['results'][number]): Buffer {
+  let b = heads.get(r.rulesetHash);
+  if (!b) {
+    if (heads.size >= 512) heads.clear();
+    b = utf8(`{"framework":"${r.framework}","ruleset":"${r.ruleset}","rulesetHash":"${r.rulesetHash}","class":`);
+    heads.set(r.rulesetHash, b);
+  }
+  return b;
+}
+
 export function renderClassification(record: ClassificationRecord, registry: Registry, lang: Lang): Buffer {
-  chunks.length = 0;
-  pending = '';
-  size = 0;
-  text(`{"profileHash":"${record.profileHash}","language":"${lang}","results":[`);
+  begin();
+  text('{"profileHash":');
+  quoted(record.profileHash);
+  text(',"language":');
+  quoted(lang);
+  text(',"results":[');
   for (let i = 0; i < record.results.length; i++) {
     const r = record.results[i];
-    text(`${i ? ',' : ''}{"framework":"${r.framework}","ruleset":"${r.ruleset}","rulesetHash":"${r.rulesetHash}","class":${code(r.class)},"provisionalClass":${code(r.provisionalClass)},"disposition":"${r.disposition}","pathway":${code(r.pathway)},"obligations":[`);
+    if (i) byte(COMMA);
+    bytes(head(r));
+    code(r.class);
+    text(',"provisionalClass":');
+    code(r.provisionalClass);
+    text(',"disposition":');
+    quoted(r.disposition);
+    text(',"pathway":');
+    code(r.pathway);
+    text(',"obligations":[');
     for (let j = 0; j < r.obligations.length; j++) {
-      if (j) text(',');
+      if (j) byte(COMMA);
       bytes(obligation(r.obligations[j], lang));
     }
     text('],"reasons":[');
     for (let j = 0; j < r.reasons.length; j++) {
-      if (j) text(',');
+      if (j) byte(COMMA);
       bytes(reason(r.reasons[j], lang));
     }
-    text(`],"evidence":${codes(r.evidence)},"missing":${codes(r.missing)}}`);
+    text('],"evidence":');
+    codes(r.evidence);
+    text(',"missing":');
+    codes(r.missing);
+    byte(0x7d);
   }
   text('],"evidence":[');
   for (let i = 0; i < record.evidence.length; i++) {
     const e = record.evidence[i];
-    if (i) text(',');
+    if (i) byte(COMMA);
     bytes(evidenceHead(registry, e.id, lang));
-    text(`,"requiredBy":${codes(e.requiredBy)}}`);
+    text(',"requiredBy":');
+    codes(e.requiredBy);
+    byte(0x7d);
   }
-  // The rest is small and varies per profile: the plain localizer writes it.
-  const { findings, summary, counterfactuals } = localizeClassification({ ...record, results: [], evidence: [] }, registry, lang);
-  text('],"findings":');
-  bytes(utf8(`${q(findings)},"summary":${q(summary)}${counterfactuals ? `,"counterfactuals":${q(counterfactuals)}` : ''}}`));
-  return take();
+  text('],"findings":[');
+  for (let i = 0; i < record.findings.length; i++) {
+    if (i) byte(COMMA);
+    bytes(finding(record.findings[i], lang));
+  }
+  text('],"summary":');
+  summary(record.summary, lang);
+  // Asked for only now and then, and made of profile-specific changes: the plain localizer writes them.
+  if (record.counterfactuals) {
+    const { counterfactuals } = localizeClassification({ ...record, results: [], evidence: [], findings: [] }, registry, lang);
+    bytes(utf8(`,"counterfactuals":${q(counterfactuals)}`));
+  }
+  byte(0x7d);
+  return end();
+}
+
+/** The summary: codes and dates written directly, who does third-party assessment from the pack's memoized text. */
+function summary(s: Summary, lang: Lang): void {
+  text('{"highestBurden":[');
+  for (let i = 0; i < s.highestBurden.length; i++) {
+    const h = s.highestBurden[i];
+    if (i) byte(COMMA);
+    text('{"framework":');
+    quoted(h.framework);
+    text(',"class":');
+    quoted(h.class);
+    text(',"pathway":');
+    code(h.pathway);
+    byte(0x7d);
+  }
+  text('],"thirdParty":[');
+  for (let i = 0; i < s.thirdParty.length; i++) {
+    const t = s.thirdParty[i];
+    if (i) byte(COMMA);
+    text('{"framework":');
+    quoted(t.framework);
+    text(',"pathway":');
+    quoted(t.pathway);
+    text(',"who":');
+    bytes(memoized(t.who, lang, () => q(t.who[lang])));
+    byte(0x7d);
+  }
+  text('],"timeline":[');
+  for (let i = 0; i < s.timeline.length; i++) {
+    if (i) byte(COMMA);
+    dated(s.timeline[i]);
+  }
+  text('],"firstObligation":');
+  if (s.firstObligation) dated(s.firstObligation);
+  else text('null');
+  text(',"requiresReview":');
+  codes(s.requiresReview);
+  text(',"notRegulated":');
+  codes(s.notRegulated);
+  byte(0x7d);
+}
+
+function dated(d: Summary['timeline'][number]): void {
+  text('{"date":');
+  quoted(d.date);
+  text(',"framework":');
+  quoted(d.framework);
+  text(',"obligation":');
+  quoted(d.obligation);
+  byte(0x7d);
 }
