@@ -14,7 +14,6 @@ import { rulesetRoutes } from './rulesets/routes';
 import { checkPinnedPacks } from './rulesets/store';
 import { createSystemsService } from './systems/service';
 import { systemRoutes } from './systems/routes';
-import multipart from '@fastify/multipart';
 import { auditRoutes } from './audit/routes';
 import { certificationRoutes } from './certification/routes';
 import { createCertificationService } from './certification/service';
@@ -105,7 +104,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
   registerErrorHandling(app);
   if (ownsDb) app.addHook('onClose', async () => db.destroy());
-  await app.register(multipart, { limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 5, parts: 6 } });
 
   const classifier = createClassifier(registry, config.RULES_EVALUATOR);
   const identity = createIdentityService({ db, config, now: deps.now });

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { pickLanguage } from '../classification/localize';
 import type { Config } from '../config';
@@ -132,33 +133,38 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
     return applicationDto(registry, d, lang(request), now());
   });
 
-  operation(app, contract, 'uploadEvidenceDocument', async (request, reply) => {
-    const c = ctx(request);
-    if (!request.isMultipart()) {
-      throw new AppError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the document as multipart/form-data with the file in the field "file"');
-    }
-    const part = await request.file({ limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 5 } });
-    if (!part || part.fieldname !== 'file') {
-      throw new AppError(400, 'validation', 'Request validation failed', 'The multipart body has no file in the field "file"', [{ in: 'body', field: '/file', message: 'is required' }]);
-    }
-    const contentType = part.mimetype.split(';')[0].trim().toLowerCase();
-    if (!allowedTypes.has(contentType)) {
-      part.file.resume();
-      throw new AppError(415, 'unsupported-media-type', 'Unsupported media type', `Documents of type ${contentType} are not accepted (accepted: ${[...allowedTypes].join(', ')})`);
-    }
-    let content: Buffer;
-    try {
-      content = await part.toBuffer();
-    } catch (err) {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new AppError(413, 'payload-too-large', 'Payload too large', `The document is over the size limit of ${config.UPLOAD_MAX_BYTES} bytes`);
+  // Multipart bodies are parsed for the one operation that takes them: everywhere else they are
+  // 415 like any other body that is not JSON, and no request pays for the parser's hooks.
+  void app.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 5, parts: 6 } });
+    operation(scope, contract, 'uploadEvidenceDocument', async (request, reply) => {
+      const c = ctx(request);
+      if (!request.isMultipart()) {
+        throw new AppError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the document as multipart/form-data with the file in the field "file"');
       }
-      throw err;
-    }
-    const { id, evidenceId } = params(request);
-    const e = await certification.upload(c, id, evidenceId, { filename: safeFilename(part.filename), contentType, content });
-    reply.status(201);
-    return evidenceDto(registry, e, e.documents, lang(request));
+      const part = await request.file({ limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 5 } });
+      if (!part || part.fieldname !== 'file') {
+        throw new AppError(400, 'validation', 'Request validation failed', 'The multipart body has no file in the field "file"', [{ in: 'body', field: '/file', message: 'is required' }]);
+      }
+      const contentType = part.mimetype.split(';')[0].trim().toLowerCase();
+      if (!allowedTypes.has(contentType)) {
+        part.file.resume();
+        throw new AppError(415, 'unsupported-media-type', 'Unsupported media type', `Documents of type ${contentType} are not accepted (accepted: ${[...allowedTypes].join(', ')})`);
+      }
+      let content: Buffer;
+      try {
+        content = await part.toBuffer();
+      } catch (err) {
+        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw new AppError(413, 'payload-too-large', 'Payload too large', `The document is over the size limit of ${config.UPLOAD_MAX_BYTES} bytes`);
+        }
+        throw err;
+      }
+      const { id, evidenceId } = params(request);
+      const e = await certification.upload(c, id, evidenceId, { filename: safeFilename(part.filename), contentType, content });
+      reply.status(201);
+      return evidenceDto(registry, e, e.documents, lang(request));
+    });
   });
 
   operation(app, contract, 'markEvidenceNotApplicable', async (request) => {

@@ -105,7 +105,7 @@ describe('bad input: RFC 9457 problem+json naming what is wrong', () => {
     problem(res, 400);
   });
 
-  test.each(['application/x-www-form-urlencoded', 'text/plain', 'application/xml'])('content type %s → 415', async (type) => {
+  test.each(['application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x'])('content type %s → 415', async (type) => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/classifications', payload: 'name=x', headers: { 'content-type': type } });
     problem(res, 415);
   });
