@@ -1,4 +1,4 @@
-import type { FindingRecord, FrameworkOutcome } from '../rulesets/decide';
+import { sortCodes, type FindingRecord, type FrameworkOutcome } from '../rulesets/decide';
 import { evaluatePack, setDependencyFacts, type LoadedPack, type Registry } from '../rulesets/registry';
 import { evaluatePackReference } from '../rulesets/reference';
 import type { Facts, FactValue, Text } from '../rulesets/types';
@@ -140,7 +140,7 @@ function assemble(registry: Registry, profile: Profile, run: Run, shown: LoadedP
   return {
     profileHash: profileHash(profile),
     results,
-    evidence: [...requiredBy.keys()].sort().map((id) => ({ id, requiredBy: requiredBy.get(id)! })),
+    evidence: sortCodes([...requiredBy.keys()]).map((id) => ({ id, requiredBy: requiredBy.get(id)! })),
     findings,
     summary: summarize(registry, results),
   };

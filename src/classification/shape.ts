@@ -161,12 +161,20 @@ function objectWriter(schema: Schema): (obj: Record<string, unknown>) => void {
       else if (sub.type === 'boolean') value = 'if (v === true) P(TRUE); else if (v === false) P(FALSE); else T(J(v));';
       // Arrays are sets whatever the schema says; enum-code sets take the walk over the enum.
       const set = setCodes ? `E(v, ${constant(new Map(setCodes.map((c, k) => [c, k])))}, ${constant(setCodes.map((c) => bytes(`"${c}"`)))});` : 'T(S(v));';
+      // A code or a boolean, the usual case, is one fragment holding its property name too.
+      const member = (value: string) => ({ first: bytes(`${JSON.stringify(k)}:${value}`), next: bytes(`,${JSON.stringify(k)}:${value}`) });
+      const whole = codes
+        ? constant(new Map(codes.map((c) => [c, member(`"${c}"`)])))
+        : sub.type === 'boolean' ? constant(new Map([[true, member('true')], [false, member('false')]])) : null;
       return `  v = o[${JSON.stringify(k)}];
-  if (v !== undefined) {
-    P(first ? ${key}.first : ${key}.next);
+  if (v !== undefined) {${whole ? `
+    const m = ${whole}.get(v);
+    if (m !== undefined) P(first ? m.first : m.next); else {` : ' {'}
+      P(first ? ${key}.first : ${key}.next);
+      if (Array.isArray(v)) ${set}
+      else ${value}
+    }
     first = false;
-    if (Array.isArray(v)) ${set}
-    else ${value}
   }`;
     });
   const body = `return function write(o) {

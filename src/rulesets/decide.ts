@@ -172,12 +172,30 @@ export function decide(pack: LoadedPack, fired: readonly number[]): Decision {
     requiresReview = true;
     reasons.push(UNDECIDED);
   }
-  return { qualified: qualificationRank === null, rank, requiresReview, missing: missing === null ? (EMPTY as never as string[]) : missing.sort(), reasons };
+  return { qualified: qualificationRank === null, rank, requiresReview, missing: missing === null ? (EMPTY as never as string[]) : sortCodes(missing), reasons };
 }
 
 /** Appends the reasons of the fired rules of effect `e`, in pack order. */
 function emit(reasons: ReasonRecord[], fired: readonly number[], effect: Uint8Array, reason: Array<ReasonRecord | null>, e: number): void {
   for (let k = 0; k < fired.length; k++) if (effect[fired[k]] === e) reasons.push(reason[fired[k]]!);
+}
+
+/**
+ * Sorts a short list of strings in place, in the order Array.prototype.sort gives them (UTF-16
+ * code units), by insertion: the lists here hold a handful of codes, and the built-in sort
+ * allocates a work copy on every call.
+ */
+export function sortCodes(list: string[]): string[] {
+  for (let i = 1; i < list.length; i++) {
+    const v = list[i];
+    let j = i - 1;
+    while (j >= 0 && list[j] > v) {
+      list[j + 1] = list[j];
+      j--;
+    }
+    list[j + 1] = v;
+  }
+  return list;
 }
 
 const stepOf = (rules: Rule<DecisionEvent>[], i: number) => (rules[i].event.params as { step: number }).step;
@@ -242,7 +260,7 @@ export function finish(pack: LoadedPack, d: Decision, fired: readonly number[]):
     pathway: d.requiresReview ? null : pathway ?? (cls !== null ? pack.pack.pathways?.[cls] ?? null : null),
     obligations: obligations ?? [],
     reasons: d.reasons,
-    evidence: evidence === null ? [] : evidence.sort(),
+    evidence: evidence === null ? [] : sortCodes(evidence),
     missing: d.missing,
     findings: findings ?? (EMPTY as never as FindingRecord[]),
   };
