@@ -132,15 +132,14 @@ const CLOSE = bytes(']');
 const COMMA = bytes(',');
 const BRACE_OPEN = bytes('{');
 const BRACE_CLOSE = bytes('}');
-const TRUE = bytes('true');
-const FALSE = bytes('false');
 
 /**
  * The canonical JSON writer of an object of the schema, generated once: its property names
  * pre-sorted level by level and read directly; sets of enum codes written by walking the enum,
  * other arrays sorted by their items' JSON text; nested objects by their own writer. A code of
- * a plain enum and a boolean are written from fragments encoded once; a value the fragments do
- * not cover takes the general path, so the text is canonicalJson's whatever the value. Property
+ * a plain enum or a boolean is one fragment encoded once, property name included; a value the
+ * fragments do not cover takes the general path, so the text is canonicalJson's whatever the
+ * value. Property
  * names are emitted through JSON.stringify, so schema content cannot inject code.
  */
 function objectWriter(schema: Schema): (obj: Record<string, unknown>) => void {
@@ -155,10 +154,8 @@ function objectWriter(schema: Schema): (obj: Record<string, unknown>) => void {
       const codes = plainEnum(sub);
       const enumSetCodes = plainEnum(sub.items);
       const setCodes = enumSetCodes && enumSetCodes.length <= 31 ? enumSetCodes : null;
-      let value = 'T(J(v));';
-      if (sub.properties) value = `if (v !== null && typeof v === 'object') ${constant(objectWriter(sub))}(v); else T(J(v));`;
-      else if (codes) value = `{ const c = ${constant(new Map(codes.map((c) => [c, bytes(`"${c}"`)])))}.get(v); if (c === undefined) T(J(v)); else P(c); }`;
-      else if (sub.type === 'boolean') value = 'if (v === true) P(TRUE); else if (v === false) P(FALSE); else T(J(v));';
+      // Anything the fragments below do not cover: a nested object by its writer, the rest as JSON.
+      const value = sub.properties ? `if (v !== null && typeof v === 'object') ${constant(objectWriter(sub))}(v); else T(J(v));` : 'T(J(v));';
       // Arrays are sets whatever the schema says; enum-code sets take the walk over the enum.
       const set = setCodes ? `E(v, ${constant(new Map(setCodes.map((c, k) => [c, k])))}, ${constant(setCodes.map((c) => bytes(`"${c}"`)))});` : 'T(S(v));';
       // A code or a boolean, the usual case, is one fragment holding its property name too.
@@ -184,9 +181,7 @@ function objectWriter(schema: Schema): (obj: Record<string, unknown>) => void {
 ${lines.join('\n')}
   P(RB);
 };`;
-  return new Function('J', 'S', 'E', 'P', 'T', 'K', 'LB', 'RB', 'TRUE', 'FALSE', body)(
-    JSON.stringify, setJson, enumSet, put, json, consts, BRACE_OPEN, BRACE_CLOSE, TRUE, FALSE,
-  ) as (obj: Record<string, unknown>) => void;
+  return new Function('J', 'S', 'E', 'P', 'T', 'K', 'LB', 'RB', body)(JSON.stringify, setJson, enumSet, put, json, consts, BRACE_OPEN, BRACE_CLOSE) as (obj: Record<string, unknown>) => void;
 }
 
 const writeProfile = objectWriter(profileSchema);

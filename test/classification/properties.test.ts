@@ -138,4 +138,18 @@ describe('profile hash', () => {
       { numRuns: 300 },
     );
   });
+
+  test('values outside the schema, which validation never lets through, still hash as canonical JSON', () => {
+    const base = fc.sample(profileArb, { numRuns: 1, seed: 3 })[0];
+    const odd = [
+      { ...base, autonomy: 'not "a" code' },
+      { ...base, timeCritical: 'yes' },
+      { ...base, inputs: ['medical_image', 'medical_image'] },
+      { ...base, inputs: ['video', 'nonsense', 7] },
+      { ...base, situations: [] },
+      { ...base, monitoring: null },
+      { ...base, stranger: { b: 1, a: [2, 1] } },
+    ] as unknown as Profile[];
+    for (const p of odd) expect(profileHash(p)).toBe(sha256(canonicalJson(p, { sortArrays: true })));
+  });
 });
