@@ -6,10 +6,8 @@ import { findContradictions, type Contradiction } from './contradictions';
 import { deriveFacts } from './facts';
 import { ALL_JURISDICTIONS, jurisdictionsOf, type Profile } from './profile';
 import { summarize, type Summary } from './summary';
-import { profileHash, settle } from './shape';
-
-export { profileHash };
 import type { Counterfactual } from './counterfactuals';
+import { profileHash, settle } from './shape';
 
 /**
  * A classification in both languages: what is stored, and what every response is rendered from.

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { classify, classifyReference, profileHash } from '../../src/classification/classify';
+import { classify, classifyReference } from '../../src/classification/classify';
+import { profileHash } from '../../src/classification/shape';
 import { AUTONOMY_ORDER, HARM_ORDER, SIGNIFICANCE_ORDER, SITUATION_ORDER, type Profile } from '../../src/classification/profile';
 import { canonicalJson, sha256 } from '../../src/platform/canonical';
 import { testRegistry } from '../helpers/app';
@@ -151,5 +152,11 @@ describe('profile hash', () => {
       { ...base, stranger: { b: 1, a: [2, 1] } },
     ] as unknown as Profile[];
     for (const p of odd) expect(profileHash(p)).toBe(sha256(canonicalJson(p, { sortArrays: true })));
+  });
+
+  test('a profile larger than the scratch buffer hashes the same, and so does the next one', () => {
+    const [a, b] = fc.sample(profileArb, { numRuns: 2, seed: 8 });
+    const big = { ...a, intendedPurpose: 'Ж'.repeat(5000), trainingData: { sources: Array.from({ length: 40 }, (_, i) => `${i}${'ё'.repeat(400)}`), size: 1 } };
+    for (const p of [big, b, big]) expect(profileHash(p)).toBe(sha256(canonicalJson(p, { sortArrays: true })));
   });
 });
