@@ -4,6 +4,7 @@ import type { ObligationRecord, ReasonRecord } from '../rulesets/decide';
 import type { ClassificationRecord } from './classify';
 import { localizeClassification } from './localize';
 import type { Summary } from './summary';
+import { ByteWriter } from '../platform/bytes';
 
 /**
  * The JSON of a classification as UTF-8 bytes, exactly JSON.stringify(localizeClassification(...))
@@ -27,81 +28,16 @@ function memoized(key: object, lang: Lang, make: () => string): Buffer {
   return (entry[lang] ??= utf8(make()));
 }
 
-/**
- * The response is written straight into a slab, as Node's own pool does for small buffers: a
- * fresh ArrayBuffer per response (responses run to tens of KiB) costs an allocation outside the
- * heap and the collections its accounting brings, and collecting pieces to copy later costs a
- * second pass. A response starts where the last one ended; when it outgrows the slab, what is
- * written so far moves to a new, larger slab. The bytes handed out are written in full, never
- * shared and never written again; a slab is freed once every response cut from it is. Module
- * state: rendering is synchronous, `begin` and `end` bracket one response.
- */
-const SLAB = 256 * 1024;
-let slab = Buffer.allocUnsafeSlow(SLAB);
-let start = 0;
-let pos = 0;
+/** Responses are cut from slabs (see ByteWriter): rendering is synchronous. */
+const out = new ByteWriter(256 * 1024);
 
-function room(n: number): void {
-  if (pos + n <= slab.length) return;
-  const written = pos - start;
-  const next = Buffer.allocUnsafeSlow(Math.max(SLAB, 2 * (written + n)));
-  slab.copy(next, 0, start, pos);
-  slab = next;
-  start = 0;
-  pos = written;
-}
-
-function begin(): void {
-  // Whatever a failed render left behind is simply overwritten.
-  pos = start;
-}
-
-function end(): Buffer {
-  const out = slab.subarray(start, pos);
-  start = pos = Math.min((pos + 7) & ~7, slab.length);
-  return out;
-}
-
-/**
- * ASCII text, copied code by code: cheaper than a call into the encoder for the short, flat
- * strings written here (punctuation, property names, codes, dates and hashes).
- */
-function text(ascii: string): void {
-  const n = ascii.length;
-  room(n);
-  for (let k = 0; k < n; k++) slab[pos + k] = ascii.charCodeAt(k);
-  pos += n;
-}
-
-function byte(b: number): void {
-  room(1);
-  slab[pos++] = b;
-}
+const text = (ascii: string) => out.ascii(ascii);
+const byte = (b: number) => out.byte(b);
+const bytes = (b: Buffer) => out.bytes(b);
+/** Codes, hashes and dates, as JSON strings (anything JSON would escape is escaped). */
+const quoted = (value: string) => out.jsonString(value);
 
 const COMMA = 0x2c;
-const QUOTE = 0x22;
-
-/**
- * A string as JSON. Codes, hashes and dates are printable ASCII that JSON writes as it is, and
- * are copied so; a string with anything JSON escapes or with non-ASCII text is written again,
- * from where it began, through JSON.stringify and the encoder.
- */
-function quoted(value: string): void {
-  const n = value.length;
-  room(n + 2);
-  const from = pos;
-  slab[pos++] = QUOTE;
-  for (let k = 0; k < n; k++) {
-    const c = value.charCodeAt(k);
-    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) {
-      pos = from;
-      bytes(utf8(q(value)));
-      return;
-    }
-    slab[pos++] = c;
-  }
-  slab[pos++] = QUOTE;
-}
 
 function code(v: string | null): void {
   if (v === null) text('null');
@@ -115,12 +51,6 @@ function codes(list: readonly string[]): void {
     quoted(list[i]);
   }
   byte(0x5d);
-}
-
-function bytes(b: Buffer): void {
-  room(b.length);
-  slab.set(b, pos);
-  pos += b.length;
 }
 
 // Every field of an obligation comes from its rule's params: one record per rule.
@@ -156,7 +86,7 @@ function head(r: ClassificationRecord['results'][number]): Buffer {
 }
 
 export function renderClassification(record: ClassificationRecord, registry: Registry, lang: Lang): Buffer {
-  begin();
+  out.begin();
   text('{"profileHash":');
   quoted(record.profileHash);
   text(',"language":');
@@ -211,7 +141,7 @@ export function renderClassification(record: ClassificationRecord, registry: Reg
     bytes(utf8(`,"counterfactuals":${q(counterfactuals)}`));
   }
   byte(0x7d);
-  return end();
+  return out.take();
 }
 
 /** The summary: codes and dates written directly, who does third-party assessment from the pack's memoized text. */

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { canonicalJson } from '../platform/canonical';
+import { ByteWriter } from '../platform/bytes';
 import { loadContract } from '../platform/contract';
 import type { Profile } from './profile';
 
@@ -70,31 +71,11 @@ function plainEnum(schema: Schema | undefined): string[] | null {
  * The canonical text is written as UTF-8 straight into one scratch buffer, reused by every
  * profile, and hashed from there: no string pieces to join, flatten and encode. Most of a
  * profile is codes and booleans, written as fragments encoded once (`,"autonomy":"advisory"`);
- * the rest (free text, numbers) through JSON.stringify. Module state: hashing is synchronous.
+ * the rest (free text, numbers) through JSON.stringify. Hashing is synchronous.
  */
-let scratch = Buffer.allocUnsafeSlow(16 * 1024);
-let at = 0;
-
-function room(n: number): void {
-  if (at + n <= scratch.length) return;
-  const next = Buffer.allocUnsafeSlow(Math.max(2 * scratch.length, at + n));
-  scratch.copy(next, 0, 0, at);
-  scratch = next;
-}
-
-function put(fragment: Buffer): void {
-  const n = fragment.length;
-  room(n);
-  // Fragments are short: a plain loop beats a call into the copier.
-  if (n <= 32) for (let i = 0; i < n; i++) scratch[at + i] = fragment[i];
-  else scratch.set(fragment, at);
-  at += n;
-}
-
-function json(text: string): void {
-  room(3 * text.length);
-  at += scratch.write(text, at, 'utf8');
-}
+const scratch = new ByteWriter(16 * 1024);
+const put = (fragment: Buffer) => scratch.bytes(fragment);
+const json = (text: string) => scratch.utf8(text);
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
@@ -195,10 +176,10 @@ const writeProfile = objectWriter(profileSchema);
  */
 export function profileHash(profile: Profile): string {
   const settled = settle(profile);
-  at = 0;
+  scratch.begin();
   if (settled) writeProfile(settled as unknown as Record<string, unknown>);
   else json(canonicalJson(profile, { sortArrays: true }));
-  return `sha256:${sha256Hex(scratch.subarray(0, at))}`;
+  return `sha256:${sha256Hex(scratch.view())}`;
 }
 
 /** sha256 in hex, as platform/canonical's sha256 writes it: one-shot crypto.hash where Node has it (≥ 20.12). */
