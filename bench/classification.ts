@@ -5,7 +5,8 @@
  *
  * BENCH_SECONDS (default 2) sets the length of each load run, BENCH_ROUNDS (default 9) how many
  * service runs alternate with echo runs: many short rounds, so that the median ratio holds still
- * on a shared machine whose speed drifts from one ten seconds to the next.
+ * on a shared machine whose speed drifts from one ten seconds to the next. BENCH_CONNECTIONS
+ * (default 16) sets how many requests are in flight at once.
  */
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { profileArb } from '../test/helpers/arbitraries';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
-const CONNECTIONS = 16;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const profiles = fc.sample(profileArb, { numRuns: 256, seed: 2026 });
 const bodies = profiles.map((p) => JSON.stringify(p));
 
@@ -94,7 +95,7 @@ async function main() {
     const mean = (xs: autocannon.Result[]) => xs.reduce((n, x) => n + x.requests.average, 0) / xs.length;
     const worst = (xs: autocannon.Result[], key: 'p50' | 'p99') => Math.max(...xs.map((x) => x.latency[key]));
     const f = (n: number) => n.toFixed(1);
-    console.log(`\nmedai-risk benchmark (${ROUNDS} rounds of ${SECONDS}s per server, ${CONNECTIONS} connections, ${bodies.length} distinct profiles)`);
+    console.log(`\nmedai-risk benchmark (${ROUNDS} rounds of ${SECONDS}s per server, ${CONNECTIONS} connection${CONNECTIONS === 1 ? "" : "s"}, ${bodies.length} distinct profiles)`);
     console.log(`rule packs: ${lat.packs.join(', ')}`);
     console.log(`baseline  validated echo          ${f(mean(echoes)).padStart(9)} req/s  p50 ${worst(echoes, 'p50')} ms  p99 ${worst(echoes, 'p99')} ms  (mean of ${echoes.length} runs)`);
     console.log(`service   POST /v1/classifications ${f(mean(services)).padStart(9)} req/s  p50 ${worst(services, 'p50')} ms  p99 ${worst(services, 'p99')} ms  (mean of ${services.length} runs)`);

@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { ErrorObject } from 'ajv';
 import type { Config } from './config';
 import { classificationRoutes } from './classification/routes';
-import { createClassifier } from './classification/service';
+import { createClassifier, type Classifier } from './classification/service';
 import { loadContract, newAjv } from './platform/contract';
 import { createDb, migrate, type Db } from './platform/db';
 import { docsRoutes } from './platform/docs';
@@ -31,6 +31,8 @@ export type AppDeps = {
   db?: Db;
   /** Rule packs already loaded (tests share one across apps). */
   registry?: Registry;
+  /** The classifier to use instead of the configured one (tests make one fail). */
+  classifier?: Classifier;
   /** The certification workflow already loaded. */
   workflow?: LoadedWorkflow;
   /** The clock of the certification workflow (tests move it to reach deadlines and expiry). */
@@ -105,7 +107,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   registerErrorHandling(app);
   if (ownsDb) app.addHook('onClose', async () => db.destroy());
 
-  const classifier = createClassifier(registry, config.RULES_EVALUATOR);
+  const classifier = deps.classifier ?? createClassifier(registry, config.RULES_EVALUATOR);
   const identity = createIdentityService({ db, config, now: deps.now });
   const certification = createCertificationService({ db, registry, workflow, config, now: deps.now });
   const systems = createSystemsService({ db, registry, classifier, onMaterialChange: (trx, ctx, id, version) => certification.markReReviewRequired(trx, ctx, id, version) });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClassificationRecord } from './classify';
 import type { Contract } from '../platform/contract';
+import { perTurn } from '../platform/batch';
 import { operation } from '../platform/routes';
 import type { Registry } from '../rulesets/registry';
 import type { Classifier } from './service';
@@ -9,17 +10,65 @@ import { renderClassification } from './render';
 import type { Profile } from './profile';
 import { counterfactuals } from './counterfactuals';
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+
 export function classificationRoutes(app: FastifyInstance, deps: { contract: Contract; registry: Registry; classifier: Classifier }): void {
-  const respond = (request: FastifyRequest, reply: FastifyReply, record: ClassificationRecord) => {
-    const profile = request.body as Profile;
+  const withCounterfactuals = (request: FastifyRequest, record: ClassificationRecord) => {
     const { include } = request.query as { include?: 'counterfactuals' };
-    if (include === 'counterfactuals') record.counterfactuals = counterfactuals(deps.registry, profile, record.results);
-    // Rendered from memoized fragments of the rule packs (the hot path); same JSON as the contract's serializer.
-    return reply.type('application/json; charset=utf-8').send(renderClassification(record, deps.registry, pickLanguage(request.headers['accept-language'])));
+    if (include === 'counterfactuals') record.counterfactuals = counterfactuals(deps.registry, request.body as Profile, record.results);
+    return record;
   };
+  // Rendered from memoized fragments of the rule packs (the hot path); same JSON as the contract's serializer.
+  const render = (request: FastifyRequest, record: ClassificationRecord) => renderClassification(record, deps.registry, pickLanguage(request.headers['accept-language']));
+
   const { classifySync } = deps.classifier;
-  operation(app, deps.contract, 'classifyProfile', classifySync
-    // Compiled packs classify synchronously: no promise on the hot path.
-    ? function classifyNow(request, reply) { respond(request, reply, classifySync(request.body as Profile)); }
-    : async (request, reply) => respond(request, reply, await deps.classifier.classify(request.body as Profile)));
+  if (!classifySync) {
+    // json-rules-engine itself (RULES_EVALUATOR=reference): asynchronous, one request at a time.
+    operation(app, deps.contract, 'classifyProfile', async (request, reply) =>
+      reply.type(JSON_TYPE).send(render(request, withCounterfactuals(request, await deps.classifier.classify(request.body as Profile)))));
+    return;
+  }
+
+  /**
+   * Compiled packs classify synchronously, so the requests read in one turn of the event loop
+   * are answered together (platform/batch): first every classification, then every rendering,
+   * then every write. Each step then runs over warm caches, where one request at a time would
+   * have the HTTP work between them evict its code and data (README, Speed). A request that
+   * fails gets its own error; the others of its batch are answered as usual.
+   */
+  type Pending = { request: FastifyRequest; reply: FastifyReply };
+  const answer = perTurn<Pending>((batch) => {
+    const n = batch.length;
+    const records: Array<ClassificationRecord | undefined> = new Array(n);
+    const bodies: Array<Buffer | undefined> = new Array(n);
+    const errors: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      try {
+        records[i] = withCounterfactuals(batch[i].request, classifySync(batch[i].request.body as Profile));
+      } catch (err) {
+        errors[i] = err;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const record = records[i];
+      if (record === undefined) continue;
+      try {
+        bodies[i] = render(batch[i].request, record);
+      } catch (err) {
+        errors[i] = err;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const body = bodies[i];
+      if (body === undefined) batch[i].reply.send(asError(errors[i]));
+      else batch[i].reply.type(JSON_TYPE).send(body);
+    }
+  }, {
+    // Only a failed write gets here: answer whoever is still waiting.
+    failed: (err, batch) => { for (const { reply } of batch) if (!reply.sent) reply.send(asError(err)); },
+  });
+  operation(app, deps.contract, 'classifyProfile', function classifyInTurn(request, reply) {
+    answer({ request, reply });
+  });
 }

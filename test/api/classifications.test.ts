@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { classify } from '../../src/classification/classify';
 import { localizeClassification } from '../../src/classification/localize';
-import { expectContract, openTestApp, testRegistry, type TestApp } from '../helpers/app';
+import { buildApp } from '../../src/app';
+import type { Profile } from '../../src/classification/profile';
+import { expectContract, openTestApp, testConfig, testRegistry, type TestApp } from '../helpers/app';
+import { openTestDb } from '../helpers/db';
 import { profileArb } from '../helpers/arbitraries';
 import { profile } from '../helpers/profiles';
 
@@ -64,6 +67,48 @@ describe('POST /v1/classifications', () => {
     for (const p of profiles) alone.push((await post(p)).body);
     const together = await Promise.all(profiles.map((p) => post(p)));
     expect(together.map((r) => r.body)).toEqual(alone);
+  });
+
+  test('requests answered together: one that fails gets its own problem, the others their answers', async () => {
+    // A classifier that breaks on one profile, and notes how many answers had gone out at each call:
+    // calls that saw the same count were classified together, before any of them was answered.
+    const answeredAtCall: number[] = [];
+    let answered = 0;
+    const registry = testRegistry();
+    const classifier = {
+      classify: async (p: Profile) => classify(registry, p),
+      classifySync: (p: Profile) => {
+        answeredAtCall.push(answered);
+        if (p.name === 'breaks') throw new Error('classifier broke');
+        return classify(registry, p);
+      },
+    };
+    const testDb = await openTestDb();
+    const app = await buildApp(testConfig(), { db: testDb.db, registry, classifier, logger: false });
+    app.addHook('onResponse', (_req, _reply, done) => { answered++; done(); });
+    try {
+      const profiles = fc.sample(profileArb, { numRuns: 12, seed: 5 });
+      profiles[4] = { ...profiles[4], name: 'breaks' };
+      const alone = await Promise.all(profiles.map((p) => (p.name === 'breaks' ? null : post(p).then((r) => r.body))));
+      answered = 0;
+      answeredAtCall.length = 0;
+      const together = await Promise.all(profiles.map((p) => app.inject({ method: 'POST', url: '/v1/classifications', payload: p as object })));
+      expect(answeredAtCall.filter((n) => n === 0).length).toBeGreaterThan(1);
+      together.forEach((res, i) => {
+        if (i === 4) {
+          expect(res.statusCode).toBe(500);
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(res.json()).toMatchObject({ status: 500, title: 'Internal error' });
+          expect(res.body).not.toContain('classifier broke');
+        } else {
+          expect(res.statusCode).toBe(200);
+          expect(res.body).toBe(alone[i]);
+        }
+      });
+    } finally {
+      await app.close();
+      await testDb.close();
+    }
   });
 });
 
