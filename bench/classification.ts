@@ -95,7 +95,7 @@ async function main() {
     const mean = (xs: autocannon.Result[]) => xs.reduce((n, x) => n + x.requests.average, 0) / xs.length;
     const worst = (xs: autocannon.Result[], key: 'p50' | 'p99') => Math.max(...xs.map((x) => x.latency[key]));
     const f = (n: number) => n.toFixed(1);
-    console.log(`\nmedai-risk benchmark (${ROUNDS} rounds of ${SECONDS}s per server, ${CONNECTIONS} connection${CONNECTIONS === 1 ? "" : "s"}, ${bodies.length} distinct profiles)`);
+    console.log(`\nmedai-risk benchmark (${ROUNDS} rounds of ${SECONDS}s per server, ${CONNECTIONS} connection${CONNECTIONS === 1 ? '' : 's'}, ${bodies.length} distinct profiles)`);
     console.log(`rule packs: ${lat.packs.join(', ')}`);
     console.log(`baseline  validated echo          ${f(mean(echoes)).padStart(9)} req/s  p50 ${worst(echoes, 'p50')} ms  p99 ${worst(echoes, 'p99')} ms  (mean of ${echoes.length} runs)`);
     console.log(`service   POST /v1/classifications ${f(mean(services)).padStart(9)} req/s  p50 ${worst(services, 'p50')} ms  p99 ${worst(services, 'p99')} ms  (mean of ${services.length} runs)`);
