@@ -33,11 +33,18 @@ export function classificationRoutes(app: FastifyInstance, deps: { contract: Con
   /**
    * Compiled packs classify synchronously, so the requests read in one turn of the event loop
    * are answered together (platform/batch): first every classification, then every rendering,
-   * then every write. Each step then runs over warm caches, where one request at a time would
-   * have the HTTP work between them evict its code and data (README, Speed). A request that
-   * fails gets its own error; the others of its batch are answered as usual.
+   * then every write. Each step then runs over a working set of one kind, where one request at
+   * a time would interleave it with the HTTP work between requests (README, Speed). A request
+   * that fails gets its own error; the others of its batch are answered as usual. A request for
+   * counterfactuals (many re-evaluations, milliseconds) is answered on its own at once, so that
+   * no cheap request waits for it.
    */
-  type Pending = { request: FastifyRequest; reply: FastifyReply };
+  type Pending = { request: FastifyRequest; reply: FastifyReply; answered: boolean };
+  const finish = (item: Pending, body: Buffer | undefined, err: unknown) => {
+    item.answered = true;
+    if (body === undefined) item.reply.send(asError(err));
+    else item.reply.type(JSON_TYPE).send(body);
+  };
   const answer = perTurn<Pending>((batch) => {
     const n = batch.length;
     const records: Array<ClassificationRecord | undefined> = new Array(n);
@@ -45,7 +52,7 @@ export function classificationRoutes(app: FastifyInstance, deps: { contract: Con
     const errors: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
       try {
-        records[i] = withCounterfactuals(batch[i].request, classifySync(batch[i].request.body as Profile));
+        records[i] = classifySync(batch[i].request.body as Profile);
       } catch (err) {
         errors[i] = err;
       }
@@ -60,15 +67,21 @@ export function classificationRoutes(app: FastifyInstance, deps: { contract: Con
       }
     }
     for (let i = 0; i < n; i++) {
-      const body = bodies[i];
-      if (body === undefined) batch[i].reply.send(asError(errors[i]));
-      else batch[i].reply.type(JSON_TYPE).send(body);
+      try {
+        finish(batch[i], bodies[i], errors[i]);
+      } catch (err) {
+        batch[i].request.log.error({ err }, 'the answer could not be sent');
+      }
     }
   }, {
-    // Only a failed write gets here: answer whoever is still waiting.
-    failed: (err, batch) => { for (const { reply } of batch) if (!reply.sent) reply.send(asError(err)); },
+    // Only reached if something above throws outside its guards: answer whoever still waits.
+    failed: (err, batch) => { for (const item of batch) if (!item.answered) finish(item, undefined, err); },
   });
   operation(app, deps.contract, 'classifyProfile', function classifyInTurn(request, reply) {
-    answer({ request, reply });
+    if ((request.query as { include?: string }).include === 'counterfactuals') {
+      reply.type(JSON_TYPE).send(render(request, withCounterfactuals(request, classifySync(request.body as Profile))));
+      return;
+    }
+    answer({ request, reply, answered: false });
   });
 }

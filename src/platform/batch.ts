@@ -8,10 +8,11 @@
  * every item before the next step. Nothing waits for a later turn: an item handed in alone is
  * run in the turn it arrived in, a few microseconds later.
  *
- * `run` gets at most `max` items at a time (in arrival order), which bounds how long the first
- * of them waits for the others. `run` answers each item itself; should it throw, `failed` gets
- * the error and the items of that call (so it can answer those not yet answered), and the
- * remaining items still run.
+ * `run` gets at most `max` items at a time (in arrival order), which bounds how many others the
+ * first of them waits for (keep work of very different cost out of one batch). `run` answers
+ * each item itself; should it throw, `failed` gets the error and the items of that call (so it
+ * can answer those not yet answered), and the remaining items still run; should `failed` throw
+ * too, that is reported as a process warning and the remaining items still run.
  */
 export function perTurn<T>(run: (items: readonly T[]) => void, options: { max?: number; failed: (err: unknown, items: readonly T[]) => void }): (item: T) => void {
   const max = options.max ?? 32;
@@ -25,7 +26,13 @@ export function perTurn<T>(run: (items: readonly T[]) => void, options: { max?: 
       try {
         run(chunk);
       } catch (err) {
-        options.failed(err, chunk);
+        try {
+          options.failed(err, chunk);
+        } catch (again) {
+          // Nothing left to answer with: the other chunks still run, and the error is reported.
+          const error = again as { message?: unknown; stack?: unknown };
+          process.emitWarning(String(error?.message ?? again), { type: 'PerTurnFailed', detail: typeof error?.stack === 'string' ? error.stack : undefined });
+        }
       }
     }
   };

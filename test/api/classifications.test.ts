@@ -70,8 +70,9 @@ describe('POST /v1/classifications', () => {
   });
 
   test('requests answered together: one that fails gets its own problem, the others their answers', async () => {
-    // A classifier that breaks on one profile, and notes how many answers had gone out at each call:
-    // calls that saw the same count were classified together, before any of them was answered.
+    // A classifier that breaks on one profile and hands the renderer a broken record for another,
+    // and notes how many answers had gone out at each call: calls that saw the same count were
+    // classified together, before any of them was answered.
     const answeredAtCall: number[] = [];
     let answered = 0;
     const registry = testRegistry();
@@ -79,8 +80,9 @@ describe('POST /v1/classifications', () => {
       classify: async (p: Profile) => classify(registry, p),
       classifySync: (p: Profile) => {
         answeredAtCall.push(answered);
-        if (p.name === 'breaks') throw new Error('classifier broke');
-        return classify(registry, p);
+        if (p.name === 'classify breaks') throw new Error('classifier broke');
+        const record = classify(registry, p);
+        return p.name === 'render breaks' ? { ...record, results: null as never } : record;
       },
     };
     const testDb = await openTestDb();
@@ -88,18 +90,22 @@ describe('POST /v1/classifications', () => {
     app.addHook('onResponse', (_req, _reply, done) => { answered++; done(); });
     try {
       const profiles = fc.sample(profileArb, { numRuns: 12, seed: 5 });
-      profiles[4] = { ...profiles[4], name: 'breaks' };
-      const alone = await Promise.all(profiles.map((p) => (p.name === 'breaks' ? null : post(p).then((r) => r.body))));
+      profiles[4] = { ...profiles[4], name: 'classify breaks' };
+      profiles[9] = { ...profiles[9], name: 'render breaks' };
+      // Each alone, one after the other, from the app with the real classifier.
+      const alone: string[] = [];
+      for (const p of profiles) alone.push((await post(p)).body);
       answered = 0;
       answeredAtCall.length = 0;
-      const together = await Promise.all(profiles.map((p) => app.inject({ method: 'POST', url: '/v1/classifications', payload: p as object })));
-      expect(answeredAtCall.filter((n) => n === 0).length).toBeGreaterThan(1);
+      const together = await Promise.all(profiles.map((p, i) => app.inject({ method: 'POST', url: '/v1/classifications', payload: p as object, headers: { 'x-request-id': `req-${i}` } })));
+      expect(answeredAtCall).toEqual(profiles.map(() => 0));
       together.forEach((res, i) => {
-        if (i === 4) {
+        expect(res.headers['x-request-id']).toBe(`req-${i}`);
+        if (i === 4 || i === 9) {
           expect(res.statusCode).toBe(500);
           expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-          expect(res.json()).toMatchObject({ status: 500, title: 'Internal error' });
-          expect(res.body).not.toContain('classifier broke');
+          expect(res.json()).toMatchObject({ status: 500, title: 'Internal error', requestId: `req-${i}` });
+          expect(res.body).not.toContain('broke');
         } else {
           expect(res.statusCode).toBe(200);
           expect(res.body).toBe(alone[i]);

@@ -55,3 +55,23 @@ describe('perTurn: work handed in during one turn of the event loop is done toge
     for (const max of [0, -1, 1.5, Number.NaN]) expect(() => perTurn(() => undefined, { max, failed: () => undefined })).toThrow(/max must be a positive integer/);
   });
 });
+
+test('when failed throws too, that is a process warning and the other items still run', async () => {
+  const ran: number[][] = [];
+  const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+  try {
+    const add = perTurn<number>((items) => {
+      if (items[0] === 0) throw new Error('run broke');
+      ran.push([...items]);
+    }, { max: 1, failed: () => { throw new Error('failed broke'); } });
+    add(0);
+    add(1);
+    await nextTurn();
+    expect(ran).toEqual([[1]]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toBe('failed broke');
+    expect(warn.mock.calls[0][1]).toMatchObject({ type: 'PerTurnFailed', detail: expect.stringContaining('failed broke') });
+  } finally {
+    warn.mockRestore();
+  }
+});
