@@ -1444,6 +1444,17 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Too many failed logins to this email (`LOGIN_MAX_FAILURES` within `LOGIN_LOCKOUT_MINUTES`): its logins are refused, the right password included, until the time `detail` gives */
+        TooManyLogins: {
+            headers: {
+                /** @description Seconds until logins to this email are taken again */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The `Idempotency-Key` was used before with a different request */
         IdempotencyMismatch: {
             headers: {
@@ -1780,6 +1791,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyLogins"];
         };
     };
     logout: {

@@ -195,4 +195,42 @@ export const identityRepository = {
   async deleteExpiredSessions(trx: Knex, now: Date): Promise<number> {
     return affected(await trx('sessions').where('expires_at', '<=', now).delete());
   },
+
+  /** Until when logins to this email are refused, when that is still ahead of `now`. */
+  async loginLockedUntil(db: Knex, email: string, now: Date): Promise<Date | null> {
+    const row = await db('login_failures').where({ email }).andWhere('locked_until', '>', now).first('locked_until');
+    return row ? new Date(row.locked_until) : null;
+  },
+
+  /**
+   * Counts one failed login to `email`: the count starts again when the first failure counted is
+   * older than `windowStart` (or a lock has passed). One statement, so concurrent failures all count.
+   */
+  async countLoginFailure(trx: Knex, email: string, now: Date, windowStart: Date): Promise<number> {
+    const restart = 'login_failures.first_failed_at < ? or login_failures.locked_until <= ?';
+    const rows = await trx('login_failures')
+      .insert({ email, failures: 1, first_failed_at: now, locked_until: null })
+      .onConflict('email')
+      .merge({
+        failures: trx.raw(`case when ${restart} then 1 else login_failures.failures + 1 end`, [windowStart, now]),
+        first_failed_at: trx.raw(`case when ${restart} then excluded.first_failed_at else login_failures.first_failed_at end`, [windowStart, now]),
+        locked_until: trx.raw(`case when ${restart} then null else login_failures.locked_until end`, [windowStart, now]),
+      })
+      .returning('failures');
+    return Number(rows[0].failures);
+  },
+
+  async lockLogin(trx: Knex, email: string, until: Date): Promise<void> {
+    await trx('login_failures').where({ email }).update({ locked_until: until });
+  },
+
+  async clearLoginFailures(trx: Knex, email: string): Promise<void> {
+    await trx('login_failures').where({ email }).delete();
+  },
+
+  /** Rows whose window is over and that hold no lock still in force. */
+  async pruneLoginFailures(trx: Knex, now: Date, windowStart: Date): Promise<number> {
+    return affected(await trx('login_failures').where('first_failed_at', '<', windowStart)
+      .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', now)).delete());
+  },
 };

@@ -37,6 +37,13 @@ const actorOf = (caller: Caller): AuditActor => ('principal' in caller ? auditAc
 const isAdmin = (caller: Caller) => !('principal' in caller) || caller.principal.role === 'admin';
 
 
+/** 429 while an email's logins are refused, with how long in `Retry-After`. */
+function tooManyLogins(until: Date, at: Date): AppError {
+  const err = new AppError(429, 'too-many-logins', 'Too many failed logins', `Too many failed logins to this email: logins are refused until ${until.toISOString()}`);
+  err.headers = { 'retry-after': String(Math.max(1, Math.ceil((until.getTime() - at.getTime()) / 1000))) };
+  return err;
+}
+
 const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === '23505';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -82,7 +89,7 @@ export type LoginResult = { token: string; principal: Principal; expiresAt: stri
  * Organisations, users, API keys and sessions. Every write runs in one transaction with its
  * audit entry; no audit entry ever holds a password, a hash, a key or a token.
  */
-export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SESSION_TTL_HOURS'>; now?: () => Date }) {
+export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SESSION_TTL_HOURS' | 'LOGIN_MAX_FAILURES' | 'LOGIN_LOCKOUT_MINUTES'>; now?: () => Date }) {
   const { db, config } = deps;
   const now = deps.now ?? (() => new Date());
 
@@ -132,6 +139,26 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
     return userPrincipal(found.user, found.organisation);
   }
 
+  const lockoutMs = config.LOGIN_LOCKOUT_MINUTES * 60_000;
+
+  /** Counts a failed login, locks the email when there were too many, and audits it against the account. */
+  async function loginFailed(email: string, user: UserRow | null, at: Date, requestId: string | null): Promise<void> {
+    if (config.LOGIN_MAX_FAILURES === 0) return;
+    const windowStart = new Date(at.getTime() - lockoutMs);
+    await db.transaction(async (trx) => {
+      const failures = await repo.countLoginFailure(trx, email, at, windowStart);
+      const lockedUntil = failures >= config.LOGIN_MAX_FAILURES ? new Date(at.getTime() + lockoutMs) : null;
+      if (lockedUntil) await repo.lockLogin(trx, email, lockedUntil);
+      await repo.pruneLoginFailures(trx, at, windowStart);
+      if (user) {
+        await appendAudit(trx, {
+          actor: auditActor(null), action: 'auth.login_failed', objectType: 'user', objectId: user.id,
+          after: { failures, lockedUntil: lockedUntil?.toISOString() ?? null }, requestId,
+        });
+      }
+    });
+  }
+
   const service = {
     /**
      * The principal a request's credentials name; null when it sends none. A credential that
@@ -147,21 +174,35 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
       throw unauthorized(source === 'x-api-key' ? 'The API key is malformed' : 'The credential is neither an API key nor a session token');
     },
 
+    /**
+     * A session for a right email and password. Too many failed logins to one email
+     * (LOGIN_MAX_FAILURES within LOGIN_LOCKOUT_MINUTES) refuse its logins for
+     * LOGIN_LOCKOUT_MINUTES with a 429, before any password is checked; an email without an
+     * account is counted and refused alike, so neither answer tells whether an account exists.
+     * A failure against an account is audited (`auth.login_failed`, with the count and any lock).
+     */
     async login(input: { email: string; password: string }, options: { requestId?: string | null } = {}): Promise<LoginResult> {
       const email = input.email.trim().toLowerCase();
+      const at = now();
+      const lockedUntil = config.LOGIN_MAX_FAILURES > 0 ? await repo.loginLockedUntil(db, email, at) : null;
+      if (lockedUntil) throw tooManyLogins(lockedUntil, at);
       const found = await repo.findLogin(db, email);
       if (!found) {
         await burnPasswordCheck(input.password);
+        await loginFailed(email, null, at, options.requestId ?? null);
         throw unauthorized('Email or password is wrong');
       }
       const ok = await verifyPassword(input.password, found.user.passwordHash);
-      if (!ok || found.user.disabledAt !== null) throw unauthorized('Email or password is wrong');
-      const at = now();
+      if (!ok || found.user.disabledAt !== null) {
+        await loginFailed(email, found.user, at, options.requestId ?? null);
+        throw unauthorized('Email or password is wrong');
+      }
       const expiresAt = new Date(at.getTime() + config.SESSION_TTL_HOURS * 3_600_000).toISOString();
       const { token, tokenHash } = newSessionToken();
       const principal = userPrincipal(found.user, found.organisation);
       await db.transaction(async (trx) => {
         await repo.deleteExpiredSessions(trx, at);
+        await repo.clearLoginFailures(trx, email);
         await repo.insertSession(trx, { tokenHash, userId: found.user.id, createdAt: at.toISOString(), expiresAt });
         await appendAudit(trx, {
           actor: auditActor(principal), action: 'auth.login', objectType: 'user', objectId: found.user.id,

@@ -9,6 +9,9 @@ export type FieldError = NonNullable<Problem['errors']>[number];
 const TYPE_BASE = 'https://medai-risk.dev/problems/';
 
 export class AppError extends Error {
+  /** Response headers the problem goes out with (e.g. `retry-after` on a 429). */
+  headers?: Record<string, string>;
+
   constructor(
     public readonly status: number,
     public readonly code: string,
@@ -72,6 +75,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       });
     }
     if (err instanceof AppError) {
+      if (err.headers) reply.headers(err.headers);
       return send(reply, request, { code: err.code, status: err.status, title: err.title, detail: err.message, ...(err.errors ? { errors: err.errors } : {}) });
     }
     switch (err.code) {

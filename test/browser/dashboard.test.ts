@@ -146,6 +146,16 @@ describe(`the reviewer dashboard in Chromium on ${databaseKind}`, () => {
     // A wrong password is a readable problem, not a crash.
     await page.waitForSelector('#login-form .problem');
     expect(await page.textContent('#login-form .problem')).toContain('401');
+    // Too many failed logins to one email: the page says for how long, in its own words.
+    await page.fill('#login-email', 'somebody.else@centre.example');
+    for (let i = 0; i < 6; i++) {
+      await page.fill('#login-password', `guess ${i}`);
+      // Submitting clears the last answer at once; wait for this attempt's.
+      await page.click('#login-button');
+      await page.waitForSelector('#login-form .problem');
+    }
+    expect(await page.textContent('#login-form .problem')).toContain('Too many failed logins to this email: logins to it are refused for 15 min.');
+    await page.fill('#login-email', reviewerEmail);
     await page.fill('#login-password', PASSWORD);
     await page.click('#login-button');
     await page.waitForSelector('.queue-page');

@@ -6,7 +6,7 @@ let t: TestDb;
 let identity: IdentityService;
 beforeAll(async () => {
   t = await openTestDb();
-  identity = createIdentityService({ db: t.db, config: { SESSION_TTL_HOURS: 12 } });
+  identity = createIdentityService({ db: t.db, config: { SESSION_TTL_HOURS: 12, LOGIN_MAX_FAILURES: 5, LOGIN_LOCKOUT_MINUTES: 15 } });
 });
 afterAll(async () => t.close());
 

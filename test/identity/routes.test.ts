@@ -82,6 +82,22 @@ describe(`identity API on ${databaseKind}`, () => {
     expect(strip(wrong)).toEqual(strip(unknown));
   });
 
+  test('too many failed logins: 429 problem+json with Retry-After, the right password included', async () => {
+    await identity.createUser(cli, ids.vendor, { email: 'guessed@acme.example', name: 'Guessed', role: 'vendor', password: PASSWORD });
+    const attempt = (password: string) => call({ method: 'POST', url: '/v1/auth/login', payload: { email: 'guessed@acme.example', password } });
+    for (let i = 0; i < 5; i++) expect((await attempt(`guess number ${i}`)).statusCode).toBe(401);
+    const res = await attempt(PASSWORD);
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(890);
+    expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(900);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.json()).toMatchObject({ status: 429, title: 'Too many failed logins', type: expect.stringContaining('too-many-logins') });
+    expectContract('login', res);
+    // Other emails are not affected.
+    expect((await call({ method: 'POST', url: '/v1/auth/login', payload: { email: 'rev@centre.example', password: PASSWORD } })).statusCode).toBe(200);
+  });
+
   test('anonymous callers get 401 with WWW-Authenticate; bad credentials are 401 on any route', async () => {
     for (const url of ['/v1/auth/me', '/v1/organisations', `/v1/organisations/${ids.vendor}/users`, `/v1/organisations/${ids.vendor}/api-keys`]) {
       expectUnauthorized(await call({ url }));

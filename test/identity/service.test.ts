@@ -9,7 +9,7 @@ let identity: IdentityService;
 beforeAll(async () => {
   t = await openTestDb();
   clock = new Date('2026-11-23T10:00:00.000Z');
-  identity = createIdentityService({ db: t.db, config: { SESSION_TTL_HOURS: 12 }, now: () => clock });
+  identity = createIdentityService({ db: t.db, config: { SESSION_TTL_HOURS: 12, LOGIN_MAX_FAILURES: 5, LOGIN_LOCKOUT_MINUTES: 15 }, now: () => clock });
 });
 afterAll(async () => t.close());
 
@@ -215,5 +215,87 @@ describe(`identity service on ${databaseKind}`, () => {
     expect(secrets.length).toBeGreaterThan(5);
     for (const secret of secrets) expect(text).not.toContain(secret);
     expect(text).not.toMatch(/scrypt\$|mk_[0-9a-f]{8}_|ms_[A-Za-z0-9_-]{20}|password/i);
+  });
+});
+
+describe('failed logins: too many to one email refuse its logins for a while', () => {
+  const wrong = (email: string) => rejects(identity.login({ email, password: 'not the password' }), 401);
+  const right = (email: string) => identity.login({ email, password: PASSWORD });
+  const minutes = (n: number) => { clock = new Date(clock.getTime() + n * 60_000); };
+  const failedAudits = async (userId: string) => (await auditRows()).filter((r) => r.action === 'auth.login_failed' && r.object_id === userId);
+  const parsed = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+
+  test('five failures lock the email for 15 minutes, the right password included; then it works again', async () => {
+    await identity.createUser(cli, s.vendor.id, { email: 'lock1@acme.example', name: 'L1', role: 'vendor', password: PASSWORD });
+    for (let i = 0; i < 5; i++) await wrong('lock1@acme.example');
+    const lockedAt = clock.getTime();
+    const refused = await rejects(right('LOCK1@acme.example'), 429, { code: 'too-many-logins', headers: { 'retry-after': '900' } });
+    expect(refused.message).toContain(new Date(lockedAt + 15 * 60_000).toISOString());
+    minutes(14);
+    await rejects(right('lock1@acme.example'), 429, { headers: { 'retry-after': '60' } });
+    // Attempts while refused are not counted: the lock ends when it said it would.
+    minutes(1);
+    expect((await right('lock1@acme.example')).principal.name).toBe('L1');
+    expect(await t.db('login_failures').where({ email: 'lock1@acme.example' }).first()).toBeUndefined();
+  });
+
+  test('a success starts the count again, and failures older than the window no longer count', async () => {
+    await identity.createUser(cli, s.vendor.id, { email: 'lock2@acme.example', name: 'L2', role: 'vendor', password: PASSWORD });
+    for (let i = 0; i < 4; i++) await wrong('lock2@acme.example');
+    await right('lock2@acme.example');
+    for (let i = 0; i < 4; i++) await wrong('lock2@acme.example');
+    minutes(16);
+    await wrong('lock2@acme.example'); // the fifth failure, but the first four are out of the window
+    expect((await right('lock2@acme.example')).principal.name).toBe('L2');
+  });
+
+  test('failures against an account are audited with the count and the lock, by an anonymous actor', async () => {
+    const u = await identity.createUser(cli, s.vendor.id, { email: 'lock3@acme.example', name: 'L3', role: 'vendor', password: PASSWORD });
+    for (let i = 0; i < 5; i++) await rejects(identity.login({ email: 'lock3@acme.example', password: `guess ${i}` }, { requestId: `req-fail-${i}` }), 401);
+    const rows = await failedAudits(u.id);
+    expect(rows.map((r) => parsed(r.after))).toEqual([
+      { failures: 1, lockedUntil: null }, { failures: 2, lockedUntil: null }, { failures: 3, lockedUntil: null }, { failures: 4, lockedUntil: null },
+      { failures: 5, lockedUntil: new Date(clock.getTime() + 15 * 60_000).toISOString() },
+    ]);
+    expect(rows.map((r) => [r.actor_type, r.object_type, r.request_id])).toEqual([0, 1, 2, 3, 4].map((i) => ['anonymous', 'user', `req-fail-${i}`]));
+    expect(JSON.stringify(rows)).not.toContain('guess');
+    // A refused attempt checks no password and changes nothing.
+    await rejects(right('lock3@acme.example'), 429);
+    expect(await failedAudits(u.id)).toHaveLength(5);
+  });
+
+  test('an email without an account is counted and refused alike, and audited nowhere', async () => {
+    const before = (await auditRows()).length;
+    const known = await identity.createUser(cli, s.vendor.id, { email: 'lock4@acme.example', name: 'L4', role: 'vendor', password: PASSWORD });
+    const answers: string[] = [];
+    for (const email of ['lock4@acme.example', 'nobody4@acme.example']) {
+      for (let i = 0; i < 5; i++) answers.push((await wrong(email)).message);
+      const refused = await rejects(right(email), 429);
+      answers.push(refused.message.replace(email, '<email>'), String(refused.headers?.['retry-after']));
+    }
+    expect(answers.slice(0, 7)).toEqual(answers.slice(7));
+    const rows = (await auditRows()).slice(before);
+    expect(rows.filter((r) => r.action === 'auth.login_failed').map((r) => r.object_id)).toEqual(Array(5).fill(known.id));
+  });
+
+  test('concurrent failures all count', async () => {
+    await identity.createUser(cli, s.vendor.id, { email: 'lock5@acme.example', name: 'L5', role: 'vendor', password: PASSWORD });
+    await Promise.all(Array.from({ length: 5 }, () => wrong('lock5@acme.example')));
+    await rejects(right('lock5@acme.example'), 429);
+  });
+
+  test('rows whose window and lock are over are pruned as new failures come in', async () => {
+    await wrong('old1@nowhere.example');
+    minutes(16);
+    await wrong('old2@nowhere.example');
+    expect((await t.db('login_failures').whereIn('email', ['old1@nowhere.example', 'old2@nowhere.example'])).map((r) => r.email)).toEqual(['old2@nowhere.example']);
+  });
+
+  test('LOGIN_MAX_FAILURES=0 never refuses and keeps no count', async () => {
+    const open = createIdentityService({ db: t.db, config: { SESSION_TTL_HOURS: 12, LOGIN_MAX_FAILURES: 0, LOGIN_LOCKOUT_MINUTES: 15 }, now: () => clock });
+    await identity.createUser(cli, s.vendor.id, { email: 'open@acme.example', name: 'Open', role: 'vendor', password: PASSWORD });
+    for (let i = 0; i < 8; i++) await rejects(open.login({ email: 'open@acme.example', password: 'not the password' }), 401);
+    expect((await open.login({ email: 'open@acme.example', password: PASSWORD })).principal.name).toBe('Open');
+    expect(await t.db('login_failures').where({ email: 'open@acme.example' }).first()).toBeUndefined();
   });
 });

@@ -28,7 +28,8 @@ export type Answer<T> = { data: T; status: number; etag: string | null };
 
 /** A problem+json answer (or a network failure) as an Error the pages show. */
 export class ApiError extends Error {
-  constructor(public readonly status: number, public readonly problem: Problem) {
+  /** `status`, the problem, and the seconds of `Retry-After` when the answer gave one (a 429). */
+  constructor(public readonly status: number, public readonly problem: Problem, public readonly retryAfter: number | null = null) {
     super(`${problem.title}${problem.detail ? `: ${problem.detail}` : ''}`);
   }
 }
@@ -82,7 +83,8 @@ export async function api<P extends keyof paths, M extends Method & keyof paths[
       ? (json as Problem)
       : { type: 'about:blank', title: res.statusText || `HTTP ${res.status}`, status: res.status, detail: text.slice(0, 300) };
     if (res.status === 401 && path !== '/v1/auth/login' && path !== '/v1/auth/me' && onUnauthorized) onUnauthorized();
-    throw new ApiError(res.status, problem);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ApiError(res.status, problem, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
   }
   return { data: json as Success<Op<P, M>>, status: res.status, etag: res.headers.get('etag') };
 }

@@ -1,4 +1,4 @@
-import { api, type Schemas } from '../api.js';
+import { api, ApiError, type Schemas } from '../api.js';
 import { field, h, problemView } from '../dom.js';
 import { t } from '../i18n.js';
 import type { Route } from '../state.js';
@@ -20,7 +20,13 @@ export function loginPage(route: Route, onLogin: (me: Schemas['Principal'], next
       const { data } = await api('post', '/v1/auth/login', { body: { email: email.value.trim(), password: password.value } });
       await onLogin(data.principal, route.query.get('next'));
     } catch (err) {
-      status.replaceChildren(problemView(err));
+      if (err instanceof ApiError && err.status === 429) {
+        // Refused for a while after too many failed logins: say so in the page's language.
+        const minutes = Math.max(1, Math.ceil((err.retryAfter ?? 60) / 60));
+        status.replaceChildren(h('div', { class: 'problem', role: 'alert' }, h('p', { class: 'problem-title' }, t('loginLocked', { minutes }))));
+      } else {
+        status.replaceChildren(problemView(err));
+      }
     }
   });
   return h('div', { class: 'page login' },
