@@ -113,7 +113,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const systems = createSystemsService({ db, registry, classifier, onMaterialChange: (trx, ctx, id, version) => certification.markReReviewRequired(trx, ctx, id, version) });
 
   registerAuthentication(app, identity, { cookieSecure: config.COOKIE_SECURE });
-  registerIdempotency(app, db);
+  registerIdempotency(app, db, { keyHours: config.IDEMPOTENCY_KEY_HOURS });
 
   healthRoutes(app, { contract, db });
   await docsRoutes(app, { contract });

@@ -26,6 +26,7 @@ export const CONFIG_SCHEMA = {
     },
     SESSION_TTL_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 12, description: 'Lifetime of a dashboard login session in hours.' },
     COOKIE_SECURE: { type: 'boolean', default: false, description: 'Mark the session cookie `Secure` (set it when the service is behind HTTPS).' },
+    IDEMPOTENCY_KEY_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 24, description: 'How long an `Idempotency-Key` is remembered after its first request (its answer replayed); then it is free again and its row is deleted.' },
     LOGIN_MAX_FAILURES: { type: 'integer', minimum: 0, maximum: 1000, default: 5, description: 'Failed logins to one email within `LOGIN_LOCKOUT_MINUTES` after which its logins are refused (429) for `LOGIN_LOCKOUT_MINUTES`. 0: never refused.' },
     LOGIN_LOCKOUT_MINUTES: { type: 'integer', minimum: 1, maximum: 1440, default: 15, description: 'The window in which failed logins count, and how long logins stay refused once there were too many.' },
     UPLOAD_MAX_BYTES: { type: 'integer', minimum: 1024, default: 20971520, description: 'Largest evidence document accepted, in bytes (413 above it).' },
@@ -60,6 +61,7 @@ export type Config = {
   RULES_EVALUATOR: 'compiled' | 'reference';
   SESSION_TTL_HOURS: number;
   COOKIE_SECURE: boolean;
+  IDEMPOTENCY_KEY_HOURS: number;
   LOGIN_MAX_FAILURES: number;
   LOGIN_LOCKOUT_MINUTES: number;
   UPLOAD_MAX_BYTES: number;

@@ -27,9 +27,12 @@ function requestHash(request: FastifyRequest): string {
  * with a key claims it; the same key with the same request replays the first 2xx answer and never
  * writes again; with another request it is 422; while the first is still running it is 409. Keys
  * are scoped to the caller, so two callers never see each other's answers. A failed request
- * (non-2xx) releases its key, so it can be retried as it was.
+ * (non-2xx) releases its key, so it can be retried as it was. A key is remembered for
+ * `keyHours` after its first request: then it is free again, and every claim deletes the keys
+ * whose time is over (an index on created_at keeps that a short range scan).
  */
-export function registerIdempotency(app: FastifyInstance, db: Knex): void {
+export function registerIdempotency(app: FastifyInstance, db: Knex, options: { keyHours: number }): void {
+  const keyMs = options.keyHours * 3_600_000;
   app.decorateRequest('idempotency', null);
 
   // Hooks stay synchronous for requests without a key (the public classification's hot path).
@@ -49,6 +52,8 @@ export function registerIdempotency(app: FastifyInstance, db: Knex): void {
     const scope = `${principal.kind}:${principal.id}`;
     const hash = requestHash(request);
     const now = new Date();
+    const expired = new Date(now.getTime() - keyMs);
+    await db('idempotency_keys').where('created_at', '<', expired.toISOString()).del();
     const inserted = await db('idempotency_keys')
       .insert({ scope, key: header, request_hash: hash, state: 'in_progress', created_at: now.toISOString() })
       .onConflict(['scope', 'key']).ignore()

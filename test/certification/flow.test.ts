@@ -206,4 +206,24 @@ describe(`certification end to end on ${databaseKind}`, () => {
     expect(ids.size).toBe(1);
     expect(Number((await t.testDb.db('systems').count({ n: '*' }).first())!.n)).toBe(before + 1);
   });
+
+  test('a key is remembered for IDEMPOTENCY_KEY_HOURS (24) after its first request, then free again; expired keys are deleted', async () => {
+    const keys = () => t.testDb.db('idempotency_keys');
+    const first = await call(w.vendorKey, 'POST', '/v1/systems', profile({ name: 'Expiring 1' }), { 'idempotency-key': 'expire-1' });
+    const spare = await call(w.vendorKey, 'POST', '/v1/systems', profile({ name: 'Expiring 2' }), { 'idempotency-key': 'expire-2' });
+    expect([first.statusCode, spare.statusCode]).toEqual([201, 201]);
+    // Age both keys behind the service's back: one just inside the 24 hours, one just outside.
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+    await keys().where({ key: 'expire-1' }).update({ created_at: hoursAgo(23.9) });
+    await keys().where({ key: 'expire-2' }).update({ created_at: hoursAgo(24.1) });
+    // Inside: still a replay, or a 422 for another request.
+    expect((await call(w.vendorKey, 'POST', '/v1/systems', profile({ name: 'Expiring 1' }), { 'idempotency-key': 'expire-1' })).headers['idempotent-replayed']).toBe('true');
+    expect((await call(w.vendorKey, 'POST', '/v1/systems', profile({ name: 'Something else' }), { 'idempotency-key': 'expire-1' })).statusCode).toBe(422);
+    // That claim deleted the expired key: its row is gone, and it is a new key again.
+    expect(await keys().where({ key: 'expire-2' }).first()).toBeUndefined();
+    const reused = await call(w.vendorKey, 'POST', '/v1/systems', profile({ name: 'Something new' }), { 'idempotency-key': 'expire-2' });
+    expect(reused.statusCode).toBe(201);
+    expect(reused.headers['idempotent-replayed']).toBeUndefined();
+    expect(reused.json().id).not.toBe(spare.json().id);
+  });
 });
