@@ -25,7 +25,7 @@ export const CONFIG_SCHEMA = {
       description: '`compiled`: rule packs compiled to plain predicates at load (fast). `reference`: json-rules-engine itself, one Engine per evaluation (slow; for checking).',
     },
     SESSION_TTL_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 12, description: 'Lifetime of a dashboard login session in hours.' },
-    COOKIE_SECURE: { type: 'boolean', default: false, description: 'Mark the session cookie `Secure` (set it when the service is behind HTTPS).' },
+    COOKIE_SECURE: { type: 'boolean', description: 'Mark the session cookie `Secure` (browsers then send it over HTTPS only). Unset: `true` when `PUBLIC_URL` is `https://…`, else `false`.' },
     IDEMPOTENCY_KEY_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 24, description: 'How long an `Idempotency-Key` is remembered after its first request (its answer replayed); then it is free again and its row is deleted.' },
     LOGIN_MAX_FAILURES: { type: 'integer', minimum: 0, maximum: 1000, default: 5, description: 'Failed logins to one email within `LOGIN_LOCKOUT_MINUTES` after which its logins are refused (429) for `LOGIN_LOCKOUT_MINUTES`. 0: never refused.' },
     LOGIN_LOCKOUT_MINUTES: { type: 'integer', minimum: 1, maximum: 1440, default: 15, description: 'The window in which failed logins count, and how long logins stay refused once there were too many.' },
@@ -103,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${msg}`);
   }
   const config = { ...(raw as Config), ...overrides };
+  config.COOKIE_SECURE ??= config.PUBLIC_URL.startsWith('https://');
   perTier(config.REVIEW_DEADLINE_DAYS, 'REVIEW_DEADLINE_DAYS');
   perTier(config.CERTIFICATE_VALIDITY_MONTHS, 'CERTIFICATE_VALIDITY_MONTHS');
   return config;

@@ -13,6 +13,14 @@ describe('configuration', () => {
     expect(loadConfig({ PORT: '8080', MIGRATE_ON_START: 'false', DATABASE_URL: 'postgres://u@h/db' })).toMatchObject({ PORT: 8080, MIGRATE_ON_START: false, DATABASE_URL: 'postgres://u@h/db' });
   });
 
+  test('the session cookie is Secure by default exactly when the public URL is https; COOKIE_SECURE decides when set', () => {
+    expect(loadConfig({}).COOKIE_SECURE).toBe(false);
+    expect(loadConfig({ PUBLIC_URL: 'https://risk.example.org' }).COOKIE_SECURE).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: 'https://risk.example.org', COOKIE_SECURE: 'false' }).COOKIE_SECURE).toBe(false);
+    expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000', COOKIE_SECURE: 'true' }).COOKIE_SECURE).toBe(true);
+    expect(loadConfig({}, { PUBLIC_URL: 'https://risk.example.org' }).COOKIE_SECURE).toBe(true);
+  });
+
   test('bad values stop the service with a message naming the variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
