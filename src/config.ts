@@ -103,7 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${msg}`);
   }
   const config = { ...(raw as Config), ...overrides };
-  config.COOKIE_SECURE ??= config.PUBLIC_URL.startsWith('https://');
+  config.COOKIE_SECURE ??= /^https:\/\//i.test(config.PUBLIC_URL);
   perTier(config.REVIEW_DEADLINE_DAYS, 'REVIEW_DEADLINE_DAYS');
   perTier(config.CERTIFICATE_VALIDITY_MONTHS, 'CERTIFICATE_VALIDITY_MONTHS');
   return config;

@@ -16,6 +16,8 @@ describe('configuration', () => {
   test('the session cookie is Secure by default exactly when the public URL is https; COOKIE_SECURE decides when set', () => {
     expect(loadConfig({}).COOKIE_SECURE).toBe(false);
     expect(loadConfig({ PUBLIC_URL: 'https://risk.example.org' }).COOKIE_SECURE).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: 'HTTPS://RISK.example.org' }).COOKIE_SECURE).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: 'http://https.example.org' }).COOKIE_SECURE).toBe(false);
     expect(loadConfig({ PUBLIC_URL: 'https://risk.example.org', COOKIE_SECURE: 'false' }).COOKIE_SECURE).toBe(false);
     expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000', COOKIE_SECURE: 'true' }).COOKIE_SECURE).toBe(true);
     expect(loadConfig({}, { PUBLIC_URL: 'https://risk.example.org' }).COOKIE_SECURE).toBe(true);

@@ -196,41 +196,49 @@ export const identityRepository = {
     return affected(await trx('sessions').where('expires_at', '<=', now).delete());
   },
 
-  /** Until when logins to this email are refused, when that is still ahead of `now`. */
-  async loginLockedUntil(db: Knex, email: string, now: Date): Promise<Date | null> {
-    const row = await db('login_failures').where({ email }).andWhere('locked_until', '>', now).first('locked_until');
-    return row ? new Date(row.locked_until) : null;
+  /**
+   * Counts a login attempt to `email` before its password is checked, in one statement (so
+   * parallel attempts all count), and says how many the window holds and any lock in force.
+   * While a lock is in force nothing changes; when the window (started at or after
+   * `windowStart`) or a lock is over, the count starts again at this attempt.
+   */
+  async countLoginAttempt(db: Knex, email: string, now: Date, windowStart: Date): Promise<{ attempts: number; lockedUntil: Date | null }> {
+    const locked = 'login_failures.locked_until > ?';
+    const restart = 'login_failures.window_started_at < ? or login_failures.locked_until is not null';
+    const rows = await db('login_failures')
+      .insert({ email, attempts: 1, window_started_at: now, locked_until: null })
+      .onConflict('email')
+      .merge({
+        attempts: db.raw(`case when ${locked} then login_failures.attempts when ${restart} then 1 else login_failures.attempts + 1 end`, [now, windowStart]),
+        window_started_at: db.raw(`case when ${locked} then login_failures.window_started_at when ${restart} then excluded.window_started_at else login_failures.window_started_at end`, [now, windowStart]),
+        locked_until: db.raw(`case when ${locked} then login_failures.locked_until else null end`, [now]),
+      })
+      .returning(['attempts', 'locked_until']);
+    const row = rows[0];
+    return { attempts: Number(row.attempts), lockedUntil: row.locked_until ? new Date(row.locked_until) : null };
+  },
+
+  /** Refuses logins to `email` until `until`, or a later time another request set already; gives the time in force. */
+  async lockLogin(db: Knex, email: string, until: Date): Promise<Date> {
+    const rows = await db('login_failures').where({ email })
+      .update({ locked_until: db.raw('greatest(coalesce(locked_until, ?), ?)', [until, until]) })
+      .returning('locked_until');
+    return rows[0] ? new Date(rows[0].locked_until) : until;
+  },
+
+  /** After a successful login: the count goes, but not a lock that a parallel attempt set meanwhile. */
+  async clearLoginAttempts(trx: Knex, email: string, now: Date): Promise<void> {
+    await trx('login_failures').where({ email }).andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', now)).delete();
   },
 
   /**
-   * Counts one failed login to `email`: the count starts again when the first failure counted is
-   * older than `windowStart` (or a lock has passed). One statement, so concurrent failures all count.
+   * Deletes up to `batch` rows whose window is over and that hold no lock in force, skipping rows
+   * another transaction holds (so parallel prunes never wait on each other).
    */
-  async countLoginFailure(trx: Knex, email: string, now: Date, windowStart: Date): Promise<number> {
-    const restart = 'login_failures.first_failed_at < ? or login_failures.locked_until <= ?';
-    const rows = await trx('login_failures')
-      .insert({ email, failures: 1, first_failed_at: now, locked_until: null })
-      .onConflict('email')
-      .merge({
-        failures: trx.raw(`case when ${restart} then 1 else login_failures.failures + 1 end`, [windowStart, now]),
-        first_failed_at: trx.raw(`case when ${restart} then excluded.first_failed_at else login_failures.first_failed_at end`, [windowStart, now]),
-        locked_until: trx.raw(`case when ${restart} then null else login_failures.locked_until end`, [windowStart, now]),
-      })
-      .returning('failures');
-    return Number(rows[0].failures);
-  },
-
-  async lockLogin(trx: Knex, email: string, until: Date): Promise<void> {
-    await trx('login_failures').where({ email }).update({ locked_until: until });
-  },
-
-  async clearLoginFailures(trx: Knex, email: string): Promise<void> {
-    await trx('login_failures').where({ email }).delete();
-  },
-
-  /** Rows whose window is over and that hold no lock still in force. */
-  async pruneLoginFailures(trx: Knex, now: Date, windowStart: Date): Promise<number> {
-    return affected(await trx('login_failures').where('first_failed_at', '<', windowStart)
-      .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', now)).delete());
+  async pruneLoginAttempts(db: Knex, now: Date, windowStart: Date, batch = 200): Promise<number> {
+    const old = db('login_failures').select('email').where('window_started_at', '<', windowStart)
+      .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', now))
+      .orderBy('window_started_at').limit(batch).forUpdate().skipLocked();
+    return affected(await db('login_failures').whereIn('email', old).delete());
   },
 };

@@ -141,22 +141,35 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
 
   const lockoutMs = config.LOGIN_LOCKOUT_MINUTES * 60_000;
 
-  /** Counts a failed login, locks the email when there were too many, and audits it against the account. */
-  async function loginFailed(email: string, user: UserRow | null, at: Date, requestId: string | null): Promise<void> {
+  /**
+   * Counts the attempt before any password is checked: 429 while the email is locked, or when
+   * this attempt is one too many (which sets the lock, audited against the account if there is
+   * one). Parallel guesses therefore get at most LOGIN_MAX_FAILURES password checks per window.
+   */
+  async function admitLogin(email: string, at: Date, requestId: string | null): Promise<void> {
     if (config.LOGIN_MAX_FAILURES === 0) return;
-    const windowStart = new Date(at.getTime() - lockoutMs);
-    await db.transaction(async (trx) => {
-      const failures = await repo.countLoginFailure(trx, email, at, windowStart);
-      const lockedUntil = failures >= config.LOGIN_MAX_FAILURES ? new Date(at.getTime() + lockoutMs) : null;
-      if (lockedUntil) await repo.lockLogin(trx, email, lockedUntil);
-      await repo.pruneLoginFailures(trx, at, windowStart);
-      if (user) {
-        await appendAudit(trx, {
-          actor: auditActor(null), action: 'auth.login_failed', objectType: 'user', objectId: user.id,
-          after: { failures, lockedUntil: lockedUntil?.toISOString() ?? null }, requestId,
-        });
-      }
-    });
+    const attempt = await repo.countLoginAttempt(db, email, at, new Date(at.getTime() - lockoutMs));
+    if (attempt.lockedUntil) throw tooManyLogins(attempt.lockedUntil, at);
+    if (attempt.attempts <= config.LOGIN_MAX_FAILURES) return;
+    const lockedUntil = await repo.lockLogin(db, email, new Date(at.getTime() + lockoutMs));
+    const found = await repo.findLogin(db, email);
+    if (found) {
+      await db.transaction((trx) => appendAudit(trx, {
+        actor: auditActor(null), action: 'auth.login_locked', objectType: 'user', objectId: found.user.id,
+        after: { attempts: attempt.attempts, lockedUntil: lockedUntil.toISOString() }, requestId,
+      }));
+    }
+    throw tooManyLogins(lockedUntil, at);
+  }
+
+  /** A failed password check: audited against the account if there is one; old counts pruned. */
+  async function loginFailed(email: string, user: UserRow | null, at: Date, requestId: string | null): Promise<void> {
+    if (user) {
+      await db.transaction((trx) => appendAudit(trx, {
+        actor: auditActor(null), action: 'auth.login_failed', objectType: 'user', objectId: user.id, requestId,
+      }));
+    }
+    if (config.LOGIN_MAX_FAILURES > 0) await repo.pruneLoginAttempts(db, at, new Date(at.getTime() - lockoutMs));
   }
 
   const service = {
@@ -175,17 +188,17 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
     },
 
     /**
-     * A session for a right email and password. Too many failed logins to one email
-     * (LOGIN_MAX_FAILURES within LOGIN_LOCKOUT_MINUTES) refuse its logins for
-     * LOGIN_LOCKOUT_MINUTES with a 429, before any password is checked; an email without an
-     * account is counted and refused alike, so neither answer tells whether an account exists.
-     * A failure against an account is audited (`auth.login_failed`, with the count and any lock).
+     * A session for a right email and password. Each attempt is counted before its password is
+     * checked; one beyond LOGIN_MAX_FAILURES in a window of LOGIN_LOCKOUT_MINUTES refuses the
+     * email's logins for LOGIN_LOCKOUT_MINUTES with a 429, the right password included; a
+     * success clears the count. An email without an account is counted and refused alike, so
+     * no answer tells whether an account exists. Against an account, a failed password check is
+     * audited (`auth.login_failed`) and so is a lock (`auth.login_locked`).
      */
     async login(input: { email: string; password: string }, options: { requestId?: string | null } = {}): Promise<LoginResult> {
       const email = input.email.trim().toLowerCase();
       const at = now();
-      const lockedUntil = config.LOGIN_MAX_FAILURES > 0 ? await repo.loginLockedUntil(db, email, at) : null;
-      if (lockedUntil) throw tooManyLogins(lockedUntil, at);
+      await admitLogin(email, at, options.requestId ?? null);
       const found = await repo.findLogin(db, email);
       if (!found) {
         await burnPasswordCheck(input.password);
@@ -202,7 +215,7 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
       const principal = userPrincipal(found.user, found.organisation);
       await db.transaction(async (trx) => {
         await repo.deleteExpiredSessions(trx, at);
-        await repo.clearLoginFailures(trx, email);
+        await repo.clearLoginAttempts(trx, email, at);
         await repo.insertSession(trx, { tokenHash, userId: found.user.id, createdAt: at.toISOString(), expiresAt });
         await appendAudit(trx, {
           actor: auditActor(principal), action: 'auth.login', objectType: 'user', objectId: found.user.id,

@@ -6,6 +6,8 @@ import { AppError } from './errors';
 /** An in-progress claim older than this is taken to be from a crashed request and may be taken over. */
 const STALE_MS = 5 * 60_000;
 const KEY = /^[\x21-\x7e]{1,200}$/;
+/** Expired keys deleted per claim at most (a backlog goes over several claims). */
+const PURGE_BATCH = 500;
 /** Response headers a replay repeats. */
 const REPLAYED_HEADERS = ['location', 'etag', 'content-type'];
 
@@ -28,8 +30,8 @@ function requestHash(request: FastifyRequest): string {
  * writes again; with another request it is 422; while the first is still running it is 409. Keys
  * are scoped to the caller, so two callers never see each other's answers. A failed request
  * (non-2xx) releases its key, so it can be retried as it was. A key is remembered for
- * `keyHours` after its first request: then it is free again, and every claim deletes the keys
- * whose time is over (an index on created_at keeps that a short range scan).
+ * `keyHours` after its first request: then it is free again, and every claim deletes up to
+ * PURGE_BATCH keys whose time is over (an index on created_at keeps that a short range scan).
  */
 export function registerIdempotency(app: FastifyInstance, db: Knex, options: { keyHours: number }): void {
   const keyMs = options.keyHours * 3_600_000;
@@ -52,8 +54,10 @@ export function registerIdempotency(app: FastifyInstance, db: Knex, options: { k
     const scope = `${principal.kind}:${principal.id}`;
     const hash = requestHash(request);
     const now = new Date();
-    const expired = new Date(now.getTime() - keyMs);
-    await db('idempotency_keys').where('created_at', '<', expired.toISOString()).del();
+    // Expired keys go, a batch per claim, skipping rows another claim holds (no waiting, no deadlock).
+    const expired = db('idempotency_keys').select('scope', 'key').where('created_at', '<', new Date(now.getTime() - keyMs).toISOString())
+      .orderBy('created_at').limit(PURGE_BATCH).forUpdate().skipLocked();
+    await db('idempotency_keys').whereIn(['scope', 'key'], expired).del();
     const inserted = await db('idempotency_keys')
       .insert({ scope, key: header, request_hash: hash, state: 'in_progress', created_at: now.toISOString() })
       .onConflict(['scope', 'key']).ignore()

@@ -225,5 +225,12 @@ describe(`certification end to end on ${databaseKind}`, () => {
     expect(reused.statusCode).toBe(201);
     expect(reused.headers['idempotent-replayed']).toBeUndefined();
     expect(reused.json().id).not.toBe(spare.json().id);
+    // A backlog goes 500 keys per claim, so no claim waits long on it.
+    const backlog = () => keys().where('key', 'like', 'backlog-%').count({ n: '*' }).first().then((r) => Number(r!.n));
+    await keys().insert(Array.from({ length: 600 }, (_, i) => ({ scope: 'api_key:gone', key: `backlog-${i}`, request_hash: 'x', state: 'done', status_code: 201, headers: '{}', body: '', created_at: hoursAgo(30) })));
+    expect((await call(w.vendorKey, 'POST', '/v1/systems', profile({ name: 'Expiring 3' }), { 'idempotency-key': 'expire-3' })).statusCode).toBe(201);
+    expect(await backlog()).toBe(100);
+    expect((await call(w.vendorKey, 'POST', '/v1/systems', profile({ name: 'Expiring 4' }), { 'idempotency-key': 'expire-4' })).statusCode).toBe(201);
+    expect(await backlog()).toBe(0);
   });
 });

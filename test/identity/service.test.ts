@@ -222,46 +222,57 @@ describe('failed logins: too many to one email refuse its logins for a while', (
   const wrong = (email: string) => rejects(identity.login({ email, password: 'not the password' }), 401);
   const right = (email: string) => identity.login({ email, password: PASSWORD });
   const minutes = (n: number) => { clock = new Date(clock.getTime() + n * 60_000); };
-  const failedAudits = async (userId: string) => (await auditRows()).filter((r) => r.action === 'auth.login_failed' && r.object_id === userId);
+  const auditsOf = async (userId: string) => (await auditRows()).filter((r) => String(r.action).startsWith('auth.login_') && r.object_id === userId);
   const parsed = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
-  test('five failures lock the email for 15 minutes, the right password included; then it works again', async () => {
+  test('five failures lock the email for 15 minutes, the right password included, however the email is spelled; then it works again', async () => {
     await identity.createUser(cli, s.vendor.id, { email: 'lock1@acme.example', name: 'L1', role: 'vendor', password: PASSWORD });
     for (let i = 0; i < 5; i++) await wrong('lock1@acme.example');
     const lockedAt = clock.getTime();
-    const refused = await rejects(right('LOCK1@acme.example'), 429, { code: 'too-many-logins', headers: { 'retry-after': '900' } });
+    const refused = await rejects(right(' LOCK1@acme.example '), 429, { code: 'too-many-logins', headers: { 'retry-after': '900' } });
     expect(refused.message).toContain(new Date(lockedAt + 15 * 60_000).toISOString());
     minutes(14);
     await rejects(right('lock1@acme.example'), 429, { headers: { 'retry-after': '60' } });
-    // Attempts while refused are not counted: the lock ends when it said it would.
+    // Attempts while refused neither count nor extend the lock: it ends when it said it would.
     minutes(1);
     expect((await right('lock1@acme.example')).principal.name).toBe('L1');
     expect(await t.db('login_failures').where({ email: 'lock1@acme.example' }).first()).toBeUndefined();
   });
 
-  test('a success starts the count again, and failures older than the window no longer count', async () => {
+  test('a success starts the count again, and failures of a window that is over no longer count', async () => {
     await identity.createUser(cli, s.vendor.id, { email: 'lock2@acme.example', name: 'L2', role: 'vendor', password: PASSWORD });
     for (let i = 0; i < 4; i++) await wrong('lock2@acme.example');
     await right('lock2@acme.example');
     for (let i = 0; i < 4; i++) await wrong('lock2@acme.example');
     minutes(16);
-    await wrong('lock2@acme.example'); // the fifth failure, but the first four are out of the window
+    await wrong('lock2@acme.example'); // the fifth failure, but the first four are of a window that is over
     expect((await right('lock2@acme.example')).principal.name).toBe('L2');
   });
 
-  test('failures against an account are audited with the count and the lock, by an anonymous actor', async () => {
+  test('a lock in force holds even when the window it was set in is over', async () => {
+    await identity.createUser(cli, s.vendor.id, { email: 'lock6@acme.example', name: 'L6', role: 'vendor', password: PASSWORD });
+    await wrong('lock6@acme.example');
+    minutes(10);
+    for (let i = 0; i < 4; i++) await wrong('lock6@acme.example');
+    await rejects(right('lock6@acme.example'), 429, { headers: { 'retry-after': '900' } });
+    minutes(6); // the window began 16 minutes ago; the lock has 9 minutes to go
+    await rejects(right('lock6@acme.example'), 429, { headers: { 'retry-after': '540' } });
+  });
+
+  test('failed password checks and the lock are audited against the account, by an anonymous actor, never with the password', async () => {
     const u = await identity.createUser(cli, s.vendor.id, { email: 'lock3@acme.example', name: 'L3', role: 'vendor', password: PASSWORD });
     for (let i = 0; i < 5; i++) await rejects(identity.login({ email: 'lock3@acme.example', password: `guess ${i}` }, { requestId: `req-fail-${i}` }), 401);
-    const rows = await failedAudits(u.id);
-    expect(rows.map((r) => parsed(r.after))).toEqual([
-      { failures: 1, lockedUntil: null }, { failures: 2, lockedUntil: null }, { failures: 3, lockedUntil: null }, { failures: 4, lockedUntil: null },
-      { failures: 5, lockedUntil: new Date(clock.getTime() + 15 * 60_000).toISOString() },
+    await rejects(identity.login({ email: 'lock3@acme.example', password: PASSWORD }, { requestId: 'req-locks' }), 429);
+    const rows = await auditsOf(u.id);
+    expect(rows.map((r) => [r.action, r.actor_type, r.object_type, r.request_id])).toEqual([
+      ...[0, 1, 2, 3, 4].map((i) => ['auth.login_failed', 'anonymous', 'user', `req-fail-${i}`]),
+      ['auth.login_locked', 'anonymous', 'user', 'req-locks'],
     ]);
-    expect(rows.map((r) => [r.actor_type, r.object_type, r.request_id])).toEqual([0, 1, 2, 3, 4].map((i) => ['anonymous', 'user', `req-fail-${i}`]));
-    expect(JSON.stringify(rows)).not.toContain('guess');
-    // A refused attempt checks no password and changes nothing.
+    expect(parsed(rows[5].after)).toEqual({ attempts: 6, lockedUntil: new Date(clock.getTime() + 15 * 60_000).toISOString() });
+    expect(JSON.stringify(rows)).not.toMatch(/guess|password/);
+    // A refused attempt while locked checks no password and writes nothing.
     await rejects(right('lock3@acme.example'), 429);
-    expect(await failedAudits(u.id)).toHaveLength(5);
+    expect(await auditsOf(u.id)).toHaveLength(6);
   });
 
   test('an email without an account is counted and refused alike, and audited nowhere', async () => {
@@ -274,21 +285,35 @@ describe('failed logins: too many to one email refuse its logins for a while', (
       answers.push(refused.message.replace(email, '<email>'), String(refused.headers?.['retry-after']));
     }
     expect(answers.slice(0, 7)).toEqual(answers.slice(7));
-    const rows = (await auditRows()).slice(before);
-    expect(rows.filter((r) => r.action === 'auth.login_failed').map((r) => r.object_id)).toEqual(Array(5).fill(known.id));
+    const rows = (await auditRows()).slice(before).filter((r) => String(r.action).startsWith('auth.login_'));
+    expect(rows.map((r) => r.object_id)).toEqual(Array(6).fill(known.id));
   });
 
-  test('concurrent failures all count', async () => {
+  test('parallel attempts get at most five password checks: the right one among them does not get past a lock', async () => {
     await identity.createUser(cli, s.vendor.id, { email: 'lock5@acme.example', name: 'L5', role: 'vendor', password: PASSWORD });
-    await Promise.all(Array.from({ length: 5 }, () => wrong('lock5@acme.example')));
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      identity.login({ email: 'lock5@acme.example', password: i === 8 ? PASSWORD : `guess ${i}` }).then(() => 200, (e: AppError) => e.status)));
+    // Each attempt was counted before its check: five checked (401, or 200 for the right one if it was among them), seven refused.
+    expect(results.filter((c) => c === 429)).toHaveLength(7);
+    expect(results.filter((c) => c !== 429).every((c) => c === 401 || c === 200)).toBe(true);
+    // A success among the first five does not lift the lock the later ones set.
     await rejects(right('lock5@acme.example'), 429);
   });
 
-  test('rows whose window and lock are over are pruned as new failures come in', async () => {
+  test('rows whose window and lock are over are pruned as failures come in', async () => {
     await wrong('old1@nowhere.example');
     minutes(16);
     await wrong('old2@nowhere.example');
     expect((await t.db('login_failures').whereIn('email', ['old1@nowhere.example', 'old2@nowhere.example'])).map((r) => r.email)).toEqual(['old2@nowhere.example']);
+  });
+
+  test('parallel failures while old rows are pruned neither deadlock nor fail', async () => {
+    const emails = Array.from({ length: 12 }, (_, i) => `stale${i}@nowhere.example`);
+    const long = new Date(clock.getTime() - 60 * 60_000);
+    await t.db('login_failures').insert(emails.map((email) => ({ email, attempts: 2, window_started_at: long, locked_until: null })));
+    const codes = await Promise.all([...emails, ...emails].map((email) =>
+      identity.login({ email, password: 'not the password' }).then(() => 200, (e: { status?: number }) => e.status ?? 500)));
+    expect(codes).toEqual(Array(24).fill(401));
   });
 
   test('LOGIN_MAX_FAILURES=0 never refuses and keeps no count', async () => {
