@@ -28,6 +28,7 @@ ${Object.entries(ROLES_BY_KIND).map(([k, r]) => `                ${k}: ${r.join(
   user:list [--org ORG]
   user:disable --id USER_ID      (ends the user's sessions at once)
   user:enable --id USER_ID
+  user:unlock --id USER_ID       (lifts a lock after too many failed logins, and clears the count)
   key:create --org ORG --name NAME   (vendor organisations; the key is printed once)
   key:list --org ORG
   key:revoke --id KEY_ID
@@ -57,6 +58,7 @@ const COMMANDS: Record<string, { required: string[]; optional: string[] }> = {
   'user:list': { required: [], optional: ['org'] },
   'user:disable': { required: ['id'], optional: [] },
   'user:enable': { required: ['id'], optional: [] },
+  'user:unlock': { required: ['id'], optional: [] },
   'key:create': { required: ['org', 'name'], optional: [] },
   'key:list': { required: ['org'], optional: [] },
   'key:revoke': { required: ['id'], optional: [] },
@@ -157,6 +159,11 @@ export async function runAdmin(argv: string[], deps: AdminDeps): Promise<number>
       case 'user:enable': {
         const user = await identity.setUserDisabled(caller, o.id, command === 'user:disable');
         out(`${user.disabledAt ? 'disabled' : 'enabled'} user ${user.id}  ${user.email}`);
+        return 0;
+      }
+      case 'user:unlock': {
+        const cleared = await identity.unlockLogin(caller, o.id);
+        out(cleared ? `unlocked logins of user ${o.id}` : `user ${o.id} had no failed logins to clear`);
         return 0;
       }
       case 'key:create': {

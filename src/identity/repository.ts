@@ -231,6 +231,12 @@ export const identityRepository = {
     await trx('login_failures').where({ email }).andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', now)).delete();
   },
 
+  /** Deletes the count of `email` and gives what it held (null when there was none). */
+  async takeLoginAttempts(trx: Knex, email: string): Promise<{ attempts: number; lockedUntil: string | null } | null> {
+    const rows = await trx('login_failures').where({ email }).delete().returning(['attempts', 'locked_until']);
+    return rows[0] ? { attempts: Number(rows[0].attempts), lockedUntil: isoOrNull(rows[0].locked_until) } : null;
+  },
+
   /**
    * Deletes up to `batch` rows whose window is over and that hold no lock in force, skipping rows
    * another transaction holds (so parallel prunes never wait on each other).

@@ -359,6 +359,25 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
       });
     },
 
+    /**
+     * Lifts a lock on a user's logins and clears the count of failed attempts (admin only);
+     * audited when there was something to clear. False when there was none.
+     */
+    async unlockLogin(caller: Caller, userId: string): Promise<boolean> {
+      if (!isAdmin(caller)) throw forbidden('Only an admin unlocks logins');
+      return db.transaction(async (trx) => {
+        const user = await repo.findUser(trx, userId);
+        if (!user) throw notFound(`User ${userId}`);
+        const row = await repo.takeLoginAttempts(trx, user.email);
+        if (!row) return false;
+        await appendAudit(trx, {
+          actor: actorOf(caller), action: 'auth.login_unlocked', objectType: 'user', objectId: userId,
+          before: row, after: null, requestId: caller.requestId ?? null,
+        });
+        return true;
+      });
+    },
+
     async listApiKeys(caller: Caller, organisationId: string): Promise<ApiKeyRow[]> {
       requireKeyManager(caller, organisationId);
       await organisationOrNotFound(organisationId);

@@ -62,10 +62,17 @@ describe(`admin command line on ${databaseKind}`, () => {
     await expect(identity.login({ email: 'ops@acme.example', password: 'chosen password 1' })).rejects.toMatchObject({ status: 401 });
     expect((await admin('user:enable', '--id', userId)).code).toBe(0);
 
+    // Too many failed logins lock the email; user:unlock lifts the lock at once.
+    for (let i = 0; i < 6; i++) await identity.login({ email: 'ops@acme.example', password: `guess ${i}` }).catch(() => undefined);
+    await expect(identity.login({ email: 'ops@acme.example', password: 'chosen password 1' })).rejects.toMatchObject({ status: 429 });
+    expect((await admin('user:unlock', '--id', userId)).out).toBe(`unlocked logins of user ${userId}`);
+    expect((await identity.login({ email: 'ops@acme.example', password: 'chosen password 1' })).principal.id).toBe(userId);
+    expect((await admin('user:unlock', '--id', userId)).out).toBe(`user ${userId} had no failed logins to clear`);
+
     // Audited as the command line, by the operating-system user, with no secret.
     const rows = await t.db('audit_log').where({ actor_type: 'cli' });
     expect(rows.map((x: { action: string }) => x.action).sort()).toEqual(
-      ['api_key.create', 'api_key.revoke', 'organisation.create', 'organisation.create', 'user.create', 'user.create', 'user.disable', 'user.enable'],
+      ['api_key.create', 'api_key.revoke', 'auth.login_unlocked', 'organisation.create', 'organisation.create', 'user.create', 'user.create', 'user.disable', 'user.enable'],
     );
     expect(rows.every((x: { actor_name: string }) => x.actor_name === 'ops')).toBe(true);
     const text = JSON.stringify(rows);
