@@ -218,12 +218,17 @@ export const identityRepository = {
     return { attempts: Number(row.attempts), lockedUntil: row.locked_until ? new Date(row.locked_until) : null };
   },
 
-  /** Refuses logins to `email` until `until`, or a later time another request set already; gives the time in force. */
-  async lockLogin(db: Knex, email: string, until: Date): Promise<Date> {
-    const rows = await db('login_failures').where({ email })
-      .update({ locked_until: db.raw('greatest(coalesce(locked_until, ?), ?)', [until, until]) })
-      .returning('locked_until');
-    return rows[0] ? new Date(rows[0].locked_until) : until;
+  /**
+   * Refuses logins to `email` until `until`, unless a lock is already in force at `now` (a
+   * parallel attempt set it): gives the time in force and whether this call set it.
+   */
+  async lockLogin(db: Knex, email: string, until: Date, now: Date): Promise<{ until: Date; set: boolean }> {
+    const set = await db('login_failures').where({ email })
+      .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', now))
+      .update({ locked_until: until }).returning('locked_until');
+    if (set[0]) return { until: new Date(set[0].locked_until), set: true };
+    const row = await db('login_failures').where({ email }).first('locked_until');
+    return { until: row?.locked_until ? new Date(row.locked_until) : until, set: false };
   },
 
   /** After a successful login: the count goes, but not a lock that a parallel attempt set meanwhile. */

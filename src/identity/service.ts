@@ -151,8 +151,10 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
     const attempt = await repo.countLoginAttempt(db, email, at, new Date(at.getTime() - lockoutMs));
     if (attempt.lockedUntil) throw tooManyLogins(attempt.lockedUntil, at);
     if (attempt.attempts <= config.LOGIN_MAX_FAILURES) return;
-    const lockedUntil = await repo.lockLogin(db, email, new Date(at.getTime() + lockoutMs));
-    const found = await repo.findLogin(db, email);
+    const lock = await repo.lockLogin(db, email, new Date(at.getTime() + lockoutMs), at);
+    const lockedUntil = lock.until;
+    // Audited once per lock: by the attempt that set it, not by every parallel one refused with it.
+    const found = lock.set ? await repo.findLogin(db, email) : undefined;
     if (found) {
       await db.transaction((trx) => appendAudit(trx, {
         actor: auditActor(null), action: 'auth.login_locked', objectType: 'user', objectId: found.user.id,

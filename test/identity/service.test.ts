@@ -290,7 +290,7 @@ describe('failed logins: too many to one email refuse its logins for a while', (
   });
 
   test('parallel attempts get at most five password checks: the right one among them does not get past a lock', async () => {
-    await identity.createUser(cli, s.vendor.id, { email: 'lock5@acme.example', name: 'L5', role: 'vendor', password: PASSWORD });
+    const u = await identity.createUser(cli, s.vendor.id, { email: 'lock5@acme.example', name: 'L5', role: 'vendor', password: PASSWORD });
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) =>
       identity.login({ email: 'lock5@acme.example', password: i === 8 ? PASSWORD : `guess ${i}` }).then(() => 200, (e: AppError) => e.status)));
     // Each attempt was counted before its check: five checked (401, or 200 for the right one if it was among them), seven refused.
@@ -298,6 +298,8 @@ describe('failed logins: too many to one email refuse its logins for a while', (
     expect(results.filter((c) => c !== 429).every((c) => c === 401 || c === 200)).toBe(true);
     // A success among the first five does not lift the lock the later ones set.
     await rejects(right('lock5@acme.example'), 429);
+    // One lock, audited once, however many parallel attempts were refused with it.
+    expect((await auditRows()).filter((r) => r.action === 'auth.login_locked' && r.object_id === u.id)).toHaveLength(1);
   });
 
   test('rows whose window and lock are over are pruned as failures come in', async () => {
