@@ -51,6 +51,11 @@ export type AdminDeps = {
 
 class UsageError extends Error {}
 
+/** `--id` must be a UUID (what the list command shows), or it is bad usage, not a database error. */
+function requireId(id: string, what: string, listCommand: string): void {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new UsageError(`--id must be ${what} (a UUID, see ${listCommand}), got "${id}"`);
+}
+
 const COMMANDS: Record<string, { required: string[]; optional: string[] }> = {
   'org:create': { required: ['name', 'kind'], optional: [] },
   'org:list': { required: [], optional: [] },
@@ -157,11 +162,13 @@ export async function runAdmin(argv: string[], deps: AdminDeps): Promise<number>
       }
       case 'user:disable':
       case 'user:enable': {
+        requireId(o.id, 'a user id', 'user:list');
         const user = await identity.setUserDisabled(caller, o.id, command === 'user:disable');
         out(`${user.disabledAt ? 'disabled' : 'enabled'} user ${user.id}  ${user.email}`);
         return 0;
       }
       case 'user:unlock': {
+        requireId(o.id, 'a user id', 'user:list');
         const cleared = await identity.unlockLogin(caller, o.id);
         out(cleared ? `unlocked logins of user ${o.id}` : `user ${o.id} had no failed logins to clear`);
         return 0;
@@ -180,7 +187,7 @@ export async function runAdmin(argv: string[], deps: AdminDeps): Promise<number>
         return 0;
       }
       case 'key:revoke': {
-        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.id)) throw new UsageError(`--id must be a key id (a UUID, see key:list), got "${o.id}"`);
+        requireId(o.id, 'a key id', 'key:list');
         const key = await identity.revokeApiKey(caller, { keyId: o.id });
         out(`revoked API key ${key.id}  prefix ${key.prefix}  at ${key.revokedAt}`);
         return 0;

@@ -91,6 +91,9 @@ describe(`admin command line on ${databaseKind}`, () => {
       [['user:create', '--org', 'Acme AI', '--email', 'x@acme.example', '--name', 'X', '--role', 'vendor', '--password', 'short'], /--password must have at least 12 characters/],
       [['key:create', '--org', 'Centre', '--name', 'x'], /Only vendor organisations have API keys; Centre/],
       [['key:revoke', '--id', 'nope'], /--id must be a key id/],
+      [['user:disable', '--id', 'nope'], /--id must be a user id \(a UUID, see user:list\)/],
+      [['user:enable', '--id', 'nope'], /--id must be a user id/],
+      [['user:unlock', '--id', 'nope'], /--id must be a user id/],
     ];
     for (const [argv, message] of cases) {
       const r = await admin(...argv);
@@ -109,5 +112,7 @@ describe(`admin command line on ${databaseKind}`, () => {
     expect(r.err).toMatch(/no organisation with id or name "No Such Org"/);
     r = await admin('key:revoke', '--id', '00000000-0000-4000-8000-000000000000');
     expect(r.code).toBe(1);
+    r = await admin('user:unlock', '--id', '00000000-0000-4000-8000-000000000000');
+    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/User 00000000-0000-4000-8000-000000000000 does not exist/) });
   });
 });
