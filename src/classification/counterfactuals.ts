@@ -72,7 +72,7 @@ const LEVERS: Lever[] = [
       return { profile: { ...p, situations: next }, change: { field: 'situations', from: p.situations, to: next } };
     },
   },
-  ...['timeCritical', 'reviewableBasis', 'professionalSupport', 'changeControlPlan', 'drivesDevice', 'autoMonitoringTransmission', 'interactsWithPersons', 'generatesSyntheticContent'].map((f) => boolLever(f as keyof Profile)),
+  ...['timeCritical', 'reviewableBasis', 'professionalSupport', 'changeControlPlan', 'drivesDevice', 'closedLoop', 'autoMonitoringTransmission', 'interactsWithPersons', 'generatesSyntheticContent'].map((f) => boolLever(f as keyof Profile)),
   ...(['physiological', 'vitalParameters', 'immediateDanger'] as const).map((flag): Lever => ({
     field: `monitoring.${flag}`,
     apply: (p) => (p.monitoring?.[flag] ? { profile: { ...p, monitoring: { ...p.monitoring, [flag]: false } }, change: { field: `monitoring.${flag}`, from: true, to: false } } : null),

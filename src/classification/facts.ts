@@ -44,6 +44,9 @@ export function deriveFacts(profile: Profile, contradictions: readonly Contradic
     learningMode: profile.learningMode,
     changeControlPlan: profile.changeControlPlan ?? null,
     drivesDevice: profile.drivesDevice ?? null,
+    closedLoop: profile.closedLoop ?? null,
+    sensorMeasures: profile.sensorMeasures ?? [],
+    sensorMeasuresDeclared: profile.sensorMeasures !== undefined,
     autoMonitoringTransmission: profile.autoMonitoringTransmission ?? null,
     personalDataProcessing: personal?.processing ?? null,
     personalDataLegalBasis: personal?.legalBasis ?? null,
@@ -55,6 +58,7 @@ export function deriveFacts(profile: Profile, contradictions: readonly Contradic
     interactsWithPersons: profile.interactsWithPersons ?? null,
     generatesSyntheticContent: profile.generatesSyntheticContent ?? null,
     fdaPredicate: profile.fdaPredicate ?? null,
+    fdaProductCode: profile.fdaProductCode ?? null,
     contradictions: contradictions.map((c) => c.code),
     // Written by each pack between its decision and consequence phases (see evaluatePack).
     class: null,

@@ -9,7 +9,7 @@ export const ALL_JURISDICTIONS: Jurisdiction[] = ['RU', 'EU', 'US'];
 export const LAY_USERS: ReadonlySet<User> = new Set<User>(['patient', 'caregiver']);
 export const HCP_USERS: ReadonlySet<User> = new Set<User>(['specialist_physician', 'physician', 'nurse', 'other_hcp']);
 export const CLINICAL_PURPOSES: ReadonlySet<Profile['medicalPurpose']> = new Set<Profile['medicalPurpose']>([
-  'diagnosis', 'screening', 'triage', 'monitoring', 'prognosis', 'treatment', 'disability_compensation', 'contraception',
+  'diagnosis', 'screening', 'triage', 'monitoring', 'prognosis', 'treatment', 'disability_compensation', 'contraception', 'conception',
 ]);
 export const NON_CLINICAL_PURPOSES: ReadonlySet<Profile['medicalPurpose']> = new Set<Profile['medicalPurpose']>([
   'none', 'administrative', 'documentation', 'wellness', 'research',

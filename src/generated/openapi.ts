@@ -713,8 +713,11 @@ export interface components {
             intendedPurpose: string;
             /** @description Default (absent or empty) all three; imdrf-samd is always evaluated */
             jurisdictions?: ("RU" | "EU" | "US")[];
-            /** @enum {string} */
-            medicalPurpose: "none" | "administrative" | "documentation" | "wellness" | "research" | "diagnosis" | "screening" | "triage" | "monitoring" | "prognosis" | "treatment" | "disability_compensation" | "contraception";
+            /**
+             * @description What the output is for. `contraception` is contraception or the prevention of sexually transmitted disease (MDR Rule 15); `conception` supports conception, e.g. fertility status (MDR Rule 11c, MDCG 2019-11 Rev.1 Annex IV). Added in vocabulary v1.1: profiles stored before it that declared `contraception` for a conception aid keep their stored meaning and are re-declared by a new version.
+             * @enum {string}
+             */
+            medicalPurpose: "none" | "administrative" | "documentation" | "wellness" | "research" | "diagnosis" | "screening" | "triage" | "monitoring" | "prognosis" | "treatment" | "disability_compensation" | "contraception" | "conception";
             /** @enum {string} */
             dataAction?: "store_transfer_display" | "fixed_calculation" | "interpretation" | "content_generation";
             individualPatient?: boolean;
@@ -741,7 +744,12 @@ export interface components {
             /** @enum {string} */
             learningMode: "locked" | "periodic_retraining" | "continuous";
             changeControlPlan?: boolean;
+            /** @description Drives or controls a hardware medical device (IMDRF N12 §10.1; MDR implementing rule 3.3) */
             drivesDevice?: boolean;
+            /** @description Adapts therapy or a device's settings automatically from its own diagnostic or monitoring output, without a professional confirming each change (a closed loop: MDR Rule 22, MDCG 2019-11 Rev.1 Annex IV). Optional, vocabulary v1.1. */
+            closedLoop?: boolean;
+            /** @description What a wearable or other body sensor measures: `activity` (steps, motion, sleep duration, energy expenditure) or `physiological` (a non-invasive estimate of a physiological parameter such as heart rate, heart-rate variability, blood pressure, SpO2 or glucose). FDA General Wellness (2026) treats them differently. Optional, vocabulary v1.1. */
+            sensorMeasures?: ("activity" | "physiological")[];
             autoMonitoringTransmission?: boolean;
             trainingData?: {
                 sources?: string[];
@@ -760,6 +768,8 @@ export interface components {
             interactsWithPersons?: boolean;
             generatesSyntheticContent?: boolean;
             fdaPredicate?: string;
+            /** @description The FDA product code the vendor believes applies (three capital letters), checked against the device-type catalogue. Optional, vocabulary v1.1. */
+            fdaProductCode?: string;
         };
         Source: {
             ref: string;

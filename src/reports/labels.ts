@@ -120,9 +120,12 @@ export const PROFILE_FIELDS: Array<{ field: string; en: string; ru: string }> = 
   { field: 'learningMode', en: 'Learning mode', ru: 'Режим обучения' },
   { field: 'changeControlPlan', en: 'Change control plan', ru: 'План управления изменениями' },
   { field: 'drivesDevice', en: 'Drives a device', ru: 'Управляет изделием' },
+  { field: 'closedLoop', en: 'Closed loop', ru: 'Замкнутый контур' },
+  { field: 'sensorMeasures', en: 'Sensor measures', ru: 'Что измеряет датчик' },
   { field: 'populations', en: 'Populations', ru: 'Группы пациентов' },
   { field: 'useContexts', en: 'Use contexts', ru: 'Условия применения' },
   { field: 'fdaPredicate', en: 'FDA predicate', ru: 'Предикат FDA' },
+  { field: 'fdaProductCode', en: 'FDA product code', ru: 'Код продукта FDA' },
 ];
 
 /** Codes of states, dispositions, statuses and actions, translated where a reader sees them. */

@@ -38,6 +38,8 @@ export const profileArb: fc.Arbitrary<Profile> = fc.record(
     learningMode: fc.constantFrom(...enumOf('learningMode')),
     changeControlPlan: fc.boolean(),
     drivesDevice: fc.boolean(),
+    closedLoop: fc.boolean(),
+    sensorMeasures: set('sensorMeasures'),
     autoMonitoringTransmission: fc.boolean(),
     personalData: fc.record({
       processing: fc.constantFrom('identifiable', 'pseudonymised', 'depersonalised', 'anonymous', 'none'),
@@ -47,6 +49,7 @@ export const profileArb: fc.Arbitrary<Profile> = fc.record(
     interactsWithPersons: fc.boolean(),
     generatesSyntheticContent: fc.boolean(),
     fdaPredicate: fc.constantFrom('K203629', 'DEN180001'),
+    fdaProductCode: fc.constantFrom('QAS', 'QIH', 'LLZ', 'ZZZ'),
   },
   { requiredKeys: ['name', 'version', 'manufacturer', 'intendedPurpose', 'medicalPurpose', 'intendedUsers', 'autonomy', 'inputs', 'modelType', 'learningMode'] },
 ) as fc.Arbitrary<Profile>;
