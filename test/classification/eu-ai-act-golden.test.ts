@@ -45,7 +45,7 @@ const HIGH_RISK: Row[] = [
   ['Annex III 5(c): risk assessment and pricing of natural persons in health insurance', { ...admin, useContexts: ['health_insurance_pricing'] }, 'high_risk', 'determined', 'aia.annex_iii.5c_health_insurance_pricing'],
   ['Annex III 5(a): a public authority evaluating eligibility for healthcare services', { ...admin, useContexts: ['public_benefit_eligibility'] }, 'high_risk', 'determined', 'aia.annex_iii.5a_public_healthcare_eligibility'],
   ['Annex III 1(c): emotion recognition outside work and school (mood detection for app users)', { ...admin, medicalPurpose: 'wellness', intendedUsers: ['patient'], useContexts: ['emotion_recognition'], inputs: ['camera_photo'] }, 'high_risk', 'determined', 'aia.annex_iii.1c_emotion_recognition'],
-  ['Art 5(1)(f) exception: emotion inference at the workplace by a medical device for therapy (MDR IIa, not screening of staff) → high-risk, not prohibited', { medicalPurpose: 'treatment', significance: 'drive', worstCaseHarm: 'minor', useContexts: ['emotion_recognition', 'workplace'], intendedUsers: ['physician', 'patient'] }, 'high_risk', 'determined', 'aia.note.art5f_medical_exception'],
+  ['Art 5(1)(f) exception: emotion inference at the workplace by a medical device for therapy (MDR IIa, not screening of staff) → high-risk, not prohibited', { medicalPurpose: 'treatment', significance: 'drive', worstCaseHarm: 'minor', useContexts: ['emotion_recognition', 'workplace'], intendedUsers: ['physician'] }, 'high_risk', 'determined', 'aia.note.art5f_medical_exception'],
   ['Annex III 1(b): biometric categorisation by sensitive attributes', { ...admin, useContexts: ['biometric_categorisation'], inputs: ['camera_photo'] }, 'high_risk', 'determined', 'aia.annex_iii.1b_biometric_categorisation'],
   ['MDCG 2025-6: MDR class IIa needs a notified body → high-risk under Art 6(1)', { medicalPurpose: 'diagnosis', worstCaseHarm: 'minor' }, 'high_risk', 'determined', 'aia.art6_1.mdr_notified_body'],
   ['MDCG 2025-6: MDR class IIb → high-risk under Art 6(1)', { medicalPurpose: 'treatment', worstCaseHarm: 'serious_deterioration_or_surgery' }, 'high_risk', 'determined', 'aia.art6_1.mdr_notified_body'],
@@ -164,6 +164,16 @@ describe('eu-ai-act: reading the eu-mdr result', () => {
     const r = classify(registry, eu({ worstCaseHarm: 'minor' }), [pack]).results;
     expect(r.map((x) => x.framework)).toEqual([AIA]);
     expect(r[0].class).toBe('high_risk');
+  });
+
+  test('eu-ai-act 1.0.0 still answers as it did: a declared clinical purpose lifted Art 5(1)(f) there (stored classifications replay on it)', () => {
+    const registry = testRegistry();
+    const old = registry.byRuleset.get('eu-ai-act@1.0.0')!;
+    const burnout = eu({ medicalPurpose: 'screening', significance: 'inform', useContexts: ['emotion_recognition', 'workplace'], intendedUsers: ['physician'] });
+    const then = classify(registry, burnout, [old]).results.find((x) => x.framework === AIA)!;
+    expect(then).toMatchObject({ ruleset: 'eu-ai-act@1.0.0', class: 'high_risk', disposition: 'determined' });
+    const now = aia({ medicalPurpose: 'screening', significance: 'inform', useContexts: ['emotion_recognition', 'workplace'], intendedUsers: ['physician'] });
+    expect(now).toMatchObject({ ruleset: 'eu-ai-act@1.1.0', class: null, provisionalClass: 'prohibited', disposition: 'requires_review' });
   });
 
   test('reasons cite their sources: Art 5(1)(f) and Annex III 5 are binding, the MDR route is MDCG guidance', () => {

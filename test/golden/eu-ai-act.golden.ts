@@ -56,7 +56,7 @@ const rows: GoldenRow[] = [
   {
     doc: DOC, section: 'Art 5(1)(f) exception, recital 44',
     example: 'emotion inference at the workplace placed on the market strictly for medical reasons, "such as systems intended for therapeutical use" (a medical device for therapy)',
-    profile: { ...MDR_IIA, medicalPurpose: 'treatment', intendedUsers: ['physician', 'patient'], autonomy: 'advisory', inputs: ['video'], useContexts: ['emotion_recognition', 'workplace'] },
+    profile: { ...MDR_IIA, medicalPurpose: 'treatment', intendedUsers: ['physician'], autonomy: 'advisory', inputs: ['video'], useContexts: ['emotion_recognition', 'workplace'] },
     expect: [{ framework: AIA, class: 'high_risk', disposition: 'determined', rule: 'aia.note.art5f_medical_exception' }],
     note: 'not prohibited; still Annex III 1(c) emotion recognition, and MDR IIa (Art 6(1))',
   },
