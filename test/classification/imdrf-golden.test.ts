@@ -78,9 +78,12 @@ describe('imdrf-samd: N12 worked examples', () => {
     const loop = resultFor({ ...pump, medicalPurpose: 'monitoring', closedLoop: true }, 'imdrf-samd');
     expect(loop).toMatchObject({ class: 'not_samd', disposition: 'determined' });
     // A declared diagnostic function without a closed loop keeps its own SaMD category (§7.1, §10.1 CAD).
-    const cad = resultFor({ ...pump, medicalPurpose: 'diagnosis' }, 'imdrf-samd');
+    const cad = resultFor({ ...pump, medicalPurpose: 'diagnosis', closedLoop: false }, 'imdrf-samd');
     expect(cad).toMatchObject({ class: 'IV', disposition: 'determined' });
     expect(firedRules(cad)).toContain('imdrf.note.drives_hardware_module');
+    // Whether the loop is closed decides SaMD or not: undeclared, a reviewer settles it (category proposed).
+    const unsure = resultFor({ ...pump, medicalPurpose: 'diagnosis' }, 'imdrf-samd');
+    expect(unsure).toMatchObject({ class: null, provisionalClass: 'IV', disposition: 'requires_review', missing: ['closedLoop'] });
     // drivesDevice false or undeclared changes nothing.
     expect(resultFor({ ...pump, drivesDevice: false }, 'imdrf-samd').class).toBe('IV');
   });
