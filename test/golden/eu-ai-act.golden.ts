@@ -1,4 +1,8 @@
+import type { Profile } from '../../src/classification/profile';
 import type { GoldenRow, GoldenTable } from './types';
+
+/** Keeps a shared fragment's literal types (enum values) without making its arrays readonly. */
+const p = <T extends Partial<Profile>>(o: T): T => o;
 
 /**
  * Regulation (EU) 2024/1689 (AI Act) (shared/domain/sources/eu-ai-act.md): the Art 5 practices, the
@@ -12,13 +16,13 @@ import type { GoldenRow, GoldenTable } from './types';
  */
 const DOC = 'AI Act 2024/1689';
 const AIA = 'eu-ai-act';
-const ML = { modelType: 'classical_ml', learningMode: 'locked' } as const;
+const ML = p({ modelType: 'classical_ml', learningMode: 'locked' });
 /** Not medical device software under the MDR: only the AI Act decides the tier. */
-const NOT_MD = { medicalPurpose: 'administrative', intendedUsers: ['administrator'], autonomy: 'advisory', inputs: ['ehr_structured'], interactsWithPersons: false, generatesSyntheticContent: false, ...ML } as const;
+const NOT_MD = p({ medicalPurpose: 'administrative', intendedUsers: ['administrator'], autonomy: 'advisory', inputs: ['ehr_structured'], interactsWithPersons: false, generatesSyntheticContent: false, ...ML });
 /** MDR class III beyond doubt (Rule 11a: death or irreversible deterioration; N12 treat × critical). */
-const MDR_III = { medicalPurpose: 'triage', significance: 'treat_or_diagnose', situations: ['critical'], worstCaseHarm: 'death_or_irreversible', intendedUsers: ['other_hcp'], autonomy: 'triage_notification', interactsWithPersons: false, generatesSyntheticContent: false, ...ML } as const;
+const MDR_III = p({ medicalPurpose: 'triage', significance: 'treat_or_diagnose', situations: ['critical'], worstCaseHarm: 'death_or_irreversible', intendedUsers: ['other_hcp'], autonomy: 'triage_notification', interactsWithPersons: false, generatesSyntheticContent: false, ...ML });
 /** MDR class IIa beyond doubt (Rule 11a: minor harm; N12 drive × serious). */
-const MDR_IIA = { significance: 'drive', situations: ['serious'], worstCaseHarm: 'minor', interactsWithPersons: false, generatesSyntheticContent: false, ...ML } as const;
+const MDR_IIA = p({ significance: 'drive', situations: ['serious'], worstCaseHarm: 'minor', interactsWithPersons: false, generatesSyntheticContent: false, ...ML });
 
 const rows: GoldenRow[] = [
   // ---- Art 5 prohibited practices

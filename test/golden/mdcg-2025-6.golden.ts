@@ -1,4 +1,8 @@
+import type { Profile } from '../../src/classification/profile';
 import type { GoldenRow, GoldenTable } from './types';
+
+/** Keeps a shared fragment's literal types (enum values) without making its arrays readonly. */
+const p = <T extends Partial<Profile>>(o: T): T => o;
 
 /**
  * MDCG 2025-6 / AIB 2025-1 (June 2025), shared/domain/sources/mdcg-2025-6.md: Q2 and Table 1 (which
@@ -12,11 +16,11 @@ import type { GoldenRow, GoldenTable } from './types';
  */
 const DOC = 'MDCG 2025-6';
 const AIA = 'eu-ai-act';
-const base = { intendedUsers: ['physician'], autonomy: 'assistive', inputs: ['medical_image'], modelType: 'deep_learning', learningMode: 'locked', interactsWithPersons: false, generatesSyntheticContent: false } as const;
-const CLASS_I = { ...base, medicalPurpose: 'disability_compensation', significance: 'inform', situations: ['non_serious'], worstCaseHarm: 'minor', intendedUsers: ['patient'], autonomy: 'advisory', inputs: ['speech_audio'] } as const;
-const CLASS_IIA = { ...base, medicalPurpose: 'diagnosis', significance: 'drive', situations: ['serious'], worstCaseHarm: 'minor' } as const;
-const CLASS_IIB = { ...base, medicalPurpose: 'diagnosis', significance: 'treat_or_diagnose', situations: ['serious'], worstCaseHarm: 'serious_deterioration_or_surgery' } as const;
-const CLASS_III = { ...base, medicalPurpose: 'diagnosis', significance: 'treat_or_diagnose', situations: ['critical'], worstCaseHarm: 'death_or_irreversible', intendedUsers: ['specialist_physician'] } as const;
+const base = p({ intendedUsers: ['physician'], autonomy: 'assistive', inputs: ['medical_image'], modelType: 'deep_learning', learningMode: 'locked', interactsWithPersons: false, generatesSyntheticContent: false });
+const CLASS_I = p({ ...base, medicalPurpose: 'disability_compensation', significance: 'inform', situations: ['non_serious'], worstCaseHarm: 'minor', intendedUsers: ['patient'], autonomy: 'advisory', inputs: ['speech_audio'] });
+const CLASS_IIA = p({ ...base, medicalPurpose: 'diagnosis', significance: 'drive', situations: ['serious'], worstCaseHarm: 'minor' });
+const CLASS_IIB = p({ ...base, medicalPurpose: 'diagnosis', significance: 'treat_or_diagnose', situations: ['serious'], worstCaseHarm: 'serious_deterioration_or_surgery' });
+const CLASS_III = p({ ...base, medicalPurpose: 'diagnosis', significance: 'treat_or_diagnose', situations: ['critical'], worstCaseHarm: 'death_or_irreversible', intendedUsers: ['specialist_physician'] });
 
 const rows: GoldenRow[] = [
   {
