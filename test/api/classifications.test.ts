@@ -24,7 +24,7 @@ describe('POST /v1/classifications', () => {
     expect(body.language).toBe('en');
     expect(body.results.map((r: { framework: string }) => r.framework)).toEqual(expect.arrayContaining(['ru-differentiated', 'ru-current', 'imdrf-samd']));
     const imdrf = body.results.find((r: { framework: string }) => r.framework === 'imdrf-samd');
-    expect(imdrf).toMatchObject({ class: 'IV', disposition: 'determined', ruleset: 'imdrf-samd@1.0.0' });
+    expect(imdrf).toMatchObject({ class: 'IV', disposition: 'determined', ruleset: 'imdrf-samd@1.1.0' });
     expect(imdrf.rulesetHash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(body.evidence.find((e: { id: string }) => e.id === 'E01').requiredBy).toEqual(expect.arrayContaining(['imdrf-samd', 'ru-differentiated']));
   });

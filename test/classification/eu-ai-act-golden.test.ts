@@ -35,6 +35,7 @@ const PROHIBITED: Row[] = [
   ['Art 5(1)(f): inferring pupils\' emotions in an education institution (engagement "wellness" score)', { ...admin, medicalPurpose: 'wellness', useContexts: ['emotion_recognition', 'education'], inputs: ['camera_photo'] }, 'prohibited', 'determined', 'aia.art5.1f_emotion_workplace_education'],
   ['Art 5(1)(a): subliminal or manipulative techniques in a patient adherence app', { ...admin, medicalPurpose: 'wellness', intendedUsers: ['patient'], useContexts: ['manipulative_techniques'], interactsWithPersons: true }, 'prohibited', 'determined', 'aia.art5.1a_manipulative_techniques'],
   ['Art 5(1)(b): exploiting the vulnerabilities of elderly or disabled patients', { medicalPurpose: 'treatment', intendedUsers: ['patient'], populations: ['elderly'], useContexts: ['exploits_vulnerabilities'] }, 'prohibited', 'determined', 'aia.art5.1b_exploits_vulnerabilities'],
+  ['Art 5(1)(f): a declared clinical purpose alone does not lift the prohibition (population-level stress analytics of employees: not a medical device under the MDR)', { medicalPurpose: 'diagnosis', individualPatient: false, significance: 'inform', worstCaseHarm: 'minor', useContexts: ['emotion_recognition', 'workplace'], intendedUsers: ['administrator'] }, 'prohibited', 'determined', 'aia.art5.1f_emotion_workplace_education'],
   ['Art 5(1)(c): social scoring leading to unfavourable treatment in access to care', { ...admin, useContexts: ['social_scoring'] }, 'prohibited', 'determined', 'aia.art5.1c_social_scoring'],
 ];
 
@@ -44,7 +45,7 @@ const HIGH_RISK: Row[] = [
   ['Annex III 5(c): risk assessment and pricing of natural persons in health insurance', { ...admin, useContexts: ['health_insurance_pricing'] }, 'high_risk', 'determined', 'aia.annex_iii.5c_health_insurance_pricing'],
   ['Annex III 5(a): a public authority evaluating eligibility for healthcare services', { ...admin, useContexts: ['public_benefit_eligibility'] }, 'high_risk', 'determined', 'aia.annex_iii.5a_public_healthcare_eligibility'],
   ['Annex III 1(c): emotion recognition outside work and school (mood detection for app users)', { ...admin, medicalPurpose: 'wellness', intendedUsers: ['patient'], useContexts: ['emotion_recognition'], inputs: ['camera_photo'] }, 'high_risk', 'determined', 'aia.annex_iii.1c_emotion_recognition'],
-  ['Art 5(1)(f) exception: emotion inference of clinicians at the workplace for a medical reason (burnout screening) → high-risk, not prohibited', { medicalPurpose: 'screening', significance: 'inform', useContexts: ['emotion_recognition', 'workplace'], intendedUsers: ['physician'] }, 'high_risk', 'determined', 'aia.note.art5f_medical_exception'],
+  ['Art 5(1)(f) exception: emotion inference at the workplace by a medical device for therapy (MDR IIa, not screening of staff) → high-risk, not prohibited', { medicalPurpose: 'treatment', significance: 'drive', worstCaseHarm: 'minor', useContexts: ['emotion_recognition', 'workplace'], intendedUsers: ['physician'] }, 'high_risk', 'determined', 'aia.note.art5f_medical_exception'],
   ['Annex III 1(b): biometric categorisation by sensitive attributes', { ...admin, useContexts: ['biometric_categorisation'], inputs: ['camera_photo'] }, 'high_risk', 'determined', 'aia.annex_iii.1b_biometric_categorisation'],
   ['MDCG 2025-6: MDR class IIa needs a notified body → high-risk under Art 6(1)', { medicalPurpose: 'diagnosis', worstCaseHarm: 'minor' }, 'high_risk', 'determined', 'aia.art6_1.mdr_notified_body'],
   ['MDCG 2025-6: MDR class IIb → high-risk under Art 6(1)', { medicalPurpose: 'treatment', worstCaseHarm: 'serious_deterioration_or_surgery' }, 'high_risk', 'determined', 'aia.art6_1.mdr_notified_body'],
@@ -54,7 +55,7 @@ const HIGH_RISK: Row[] = [
 ];
 
 const LOWER: Row[] = [
-  ['MDCG 2025-6: MDR class I fertility app (self-declared, no notified body) → not high-risk under Art 6(1): minimal', { medicalPurpose: 'contraception', significance: 'inform', situations: undefined, intendedUsers: ['patient'] }, 'minimal', 'determined', 'aia.note.mdr_class_i_not_high_risk'],
+  ['MDCG 2025-6 Table 1: MDR class I software (Rule 11c, compensation for a disability; self-declared, no notified body) → not high-risk under Art 6(1): minimal', { medicalPurpose: 'disability_compensation', significance: 'inform', situations: undefined, intendedUsers: ['patient'] }, 'minimal', 'determined', 'aia.note.mdr_class_i_not_high_risk'],
   ['Art 50(1): wellness chatbot talking to patients (not a medical device) → limited', { ...admin, medicalPurpose: 'wellness', intendedUsers: ['patient'], modelType: 'generative', interactsWithPersons: true }, 'limited', 'determined', 'aia.art50.1_interaction'],
   ['Art 50(2): generative scribe drafting clinical notes (synthetic text, not MDSW) → limited', { ...admin, medicalPurpose: 'documentation', dataAction: 'content_generation', modelType: 'generative', inputs: ['speech_audio'], intendedUsers: ['physician'] }, 'limited', 'determined', 'aia.art50.2_synthetic_content'],
   ['Minimal: AI scheduling optimiser (administrative, no interaction, no synthetic content)', { ...admin, modelType: 'classical_ml' }, 'minimal', 'determined', 'aia.qualification.minimal_risk'],
@@ -64,6 +65,8 @@ const LOWER: Row[] = [
 const REVIEW: Row[] = [
   ['Art 3(1) undecided: rule-based bolus-insulin calculator, MDR IIb → review whether it is an AI system (provisionally high-risk)', { medicalPurpose: 'treatment', dataAction: 'fixed_calculation', modelType: 'rule_based', worstCaseHarm: 'serious_deterioration_or_surgery' }, 'high_risk', 'requires_review', 'aia.review.ai_system_definition'],
   ['Art 6(1) unsettled: the MDR class needs review (worst-case harm missing) → review (provisionally high-risk)', { medicalPurpose: 'diagnosis', worstCaseHarm: undefined }, 'high_risk', 'requires_review', 'aia.review.mdr_unsettled'],
+  ['Art 5(1)(f), recital 44, Commission guidelines C(2025) 884 (unconfirmed): burnout screening of clinicians at the workplace is staff well-being monitoring, not plainly a medical reason → review, provisionally prohibited (was high-risk in 1.0.0)', { medicalPurpose: 'screening', significance: 'inform', worstCaseHarm: 'minor', useContexts: ['emotion_recognition', 'workplace'], intendedUsers: ['physician'] }, 'prohibited', 'requires_review', 'aia.review.art5f_staff_screening'],
+  ['Art 5(1)(f): emotion inference in education while the MDR qualification is unsettled → review, provisionally prohibited', { medicalPurpose: 'diagnosis', worstCaseHarm: undefined, useContexts: ['emotion_recognition', 'education'], intendedUsers: ['other_hcp'] }, 'prohibited', 'requires_review', 'aia.review.art5f_mdr_unsettled'],
   ['Generative system that does not declare whether it talks to people → review (Art 50(1) cannot be ruled out)', { ...admin, modelType: 'generative', interactsWithPersons: undefined }, 'minimal', 'requires_review', 'aia.review.interaction_undeclared'],
 ];
 
@@ -149,7 +152,7 @@ describe('eu-ai-act: obligations are cumulative and dated (Art 113 as amended by
 describe('eu-ai-act: reading the eu-mdr result', () => {
   test('the MDR class decides Art 6(1): I is not high-risk, IIa and above are', () => {
     const tier = (o: Partial<Profile>) => aia(o).class;
-    expect(tier({ medicalPurpose: 'contraception', significance: 'inform' })).toBe('minimal');
+    expect(tier({ medicalPurpose: 'disability_compensation', significance: 'inform' })).toBe('minimal');
     expect(tier({ worstCaseHarm: 'minor' })).toBe('high_risk');
     expect(tier({ worstCaseHarm: 'serious_deterioration_or_surgery' })).toBe('high_risk');
     expect(tier({ worstCaseHarm: 'death_or_irreversible' })).toBe('high_risk');
@@ -161,6 +164,16 @@ describe('eu-ai-act: reading the eu-mdr result', () => {
     const r = classify(registry, eu({ worstCaseHarm: 'minor' }), [pack]).results;
     expect(r.map((x) => x.framework)).toEqual([AIA]);
     expect(r[0].class).toBe('high_risk');
+  });
+
+  test('eu-ai-act 1.0.0 still answers as it did: a declared clinical purpose lifted Art 5(1)(f) there (stored classifications replay on it)', () => {
+    const registry = testRegistry();
+    const old = registry.byRuleset.get('eu-ai-act@1.0.0')!;
+    const burnout = eu({ medicalPurpose: 'screening', significance: 'inform', useContexts: ['emotion_recognition', 'workplace'], intendedUsers: ['physician'] });
+    const then = classify(registry, burnout, [old]).results.find((x) => x.framework === AIA)!;
+    expect(then).toMatchObject({ ruleset: 'eu-ai-act@1.0.0', class: 'high_risk', disposition: 'determined' });
+    const now = aia({ medicalPurpose: 'screening', significance: 'inform', useContexts: ['emotion_recognition', 'workplace'], intendedUsers: ['physician'] });
+    expect(now).toMatchObject({ ruleset: 'eu-ai-act@1.1.0', class: null, provisionalClass: 'prohibited', disposition: 'requires_review' });
   });
 
   test('reasons cite their sources: Art 5(1)(f) and Annex III 5 are binding, the MDR route is MDCG guidance', () => {

@@ -94,7 +94,7 @@ describe('GET /v1/rulesets and /v1/evidence', () => {
     expectContract('listRulesets', list);
     const items = list.json().items;
     const imdrf = items.find((i: { id: string }) => i.id === 'imdrf-samd');
-    expect(imdrf).toMatchObject({ ruleset: 'imdrf-samd@1.0.0', active: true, classes: ['not_samd', 'I', 'II', 'III', 'IV'] });
+    expect(imdrf).toMatchObject({ ruleset: 'imdrf-samd@1.1.0', active: true, classes: ['not_samd', 'I', 'II', 'III', 'IV'] });
     expect(imdrf.title).toMatch(/[а-я]/);
 
     const one = await t.app.inject({ method: 'GET', url: '/v1/rulesets/ru-differentiated' });
@@ -103,7 +103,11 @@ describe('GET /v1/rulesets and /v1/evidence', () => {
     expect(body.hash).toBe(canonicalHash(body.pack));
     expect(body.sources.some((s: { status: string }) => s.status === 'proposal')).toBe(true);
     expect(body.changelog[0].version).toBe('1.0.0');
-    expect((await t.app.inject({ method: 'GET', url: '/v1/rulesets/ru-differentiated?version=1.0.0' })).json().hash).toBe(body.hash);
+    expect(body.version).toBe('1.0.1');
+    // The first version keeps answering with its own content (stored classifications replay on it).
+    const first = (await t.app.inject({ method: 'GET', url: '/v1/rulesets/ru-differentiated?version=1.0.0' })).json();
+    expect(first.hash).toBe(canonicalHash(first.pack));
+    expect(first.hash).not.toBe(body.hash);
   });
 
   test('unknown packs and versions → 404; malformed ids → 400', async () => {
@@ -129,7 +133,7 @@ describe('pinned packs', () => {
     try {
       const registry = loadRegistry(RULES_DIR);
       await checkPinnedPacks(db.db, registry.packs);
-      const imdrf = registry.packs.find((p) => p.id === 'imdrf-samd')!;
+      const imdrf = registry.packs.find((p) => p.ruleset === 'imdrf-samd@1.0.0')!;
       await db.db('rulesets').insert({ hash: 'sha256:' + '0'.repeat(64), ruleset: imdrf.ruleset, framework: imdrf.id, version: imdrf.version, content: JSON.stringify({}) });
       await expect(checkPinnedPacks(db.db, registry.packs)).rejects.toThrow(/imdrf-samd\/1\.0\.0\.json at \/version: imdrf-samd@1\.0\.0 was pinned .* a changed pack needs a new version/);
     } finally {
