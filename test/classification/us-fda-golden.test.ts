@@ -1,6 +1,7 @@
 import { profile } from '../helpers/profiles';
 import { firedRules, resultFor } from '../helpers/classify';
-import { testRegistry } from '../helpers/app';
+import { RULES_DIR, testRegistry } from '../helpers/app';
+import { loadRegistry } from '../../src/rulesets/registry';
 import { classify, classifyReference } from '../../src/classification/classify';
 import type { Profile } from '../../src/classification/profile';
 
@@ -297,5 +298,68 @@ describe('us-fda: properties on the golden rows', () => {
       expect(classify(testRegistry(), p)).toEqual(a);
       expect(await classifyReference(testRegistry(), p)).toEqual(a);
     }
+  });
+});
+
+describe('us-fda 1.1.0: self-management, simple calculations and wellness sensors (Policy 2022 §V.B; General Wellness 2026 §III)', () => {
+  const symptomChecker = us({ medicalPurpose: 'diagnosis', significance: 'inform', situations: ['non_serious'], intendedUsers: ['patient'], autonomy: 'advisory', inputs: ['patient_reported'], modelType: 'rule_based' });
+  const bmi = us({ medicalPurpose: 'diagnosis', significance: 'inform', dataAction: 'fixed_calculation', intendedUsers: ['physician'], autonomy: 'advisory', inputs: ['discrete_vitals'], modelType: 'rule_based' });
+
+  test.each<[string, Partial<Profile>]>([
+    ['an output that drives management', { significance: 'drive' }],
+    ['a treat-or-diagnose output', { significance: 'treat_or_diagnose' }],
+    ['a critical situation', { situations: ['critical'] }],
+    ['a clinical image', { inputs: ['medical_image'] }],
+    ['a photo', { inputs: ['camera_photo'] }],
+    ['an ECG waveform', { inputs: ['physiological_waveform'] }],
+    ['a physiological body sensor', { inputs: ['wearable_sensor'], sensorMeasures: ['physiological'] }],
+    ['time-critical use', { timeCritical: true }],
+    ['driving a device', { drivesDevice: true }],
+    ['a closed loop', { closedLoop: true }],
+    ['a specific output (assistive)', { autonomy: 'assistive' }],
+  ])('patient self-management discretion does not survive %s: a device (class II)', (_why, change) => {
+    expect(fda(symptomChecker)).toMatchObject({ class: 'enforcement_discretion', disposition: 'determined' });
+    const r = fda({ ...symptomChecker, ...change });
+    expect(r.class).toBe('II');
+    expect(firedRules(r)).not.toContain('fda.discretion.patient_self_management');
+  });
+
+  test('significance undeclared for a patient-facing function: review naming it, class II provisional', () => {
+    expect(fda({ ...symptomChecker, significance: undefined })).toMatchObject({ class: null, provisionalClass: 'II', disposition: 'requires_review', missing: ['significance'] });
+  });
+
+  test('a patient-facing wearable whose measures are undeclared: review only while the answer depends on it', () => {
+    const band = { ...symptomChecker, medicalPurpose: 'monitoring' as const, inputs: ['wearable_sensor' as const] };
+    expect(fda(band)).toMatchObject({ disposition: 'requires_review', missing: ['sensorMeasures'] });
+    expect(fda({ ...band, sensorMeasures: ['activity'] })).toMatchObject({ class: 'enforcement_discretion', disposition: 'determined' });
+    expect(fda({ ...band, sensorMeasures: ['physiological'] })).toMatchObject({ class: 'II', disposition: 'determined' });
+    expect(fda({ ...band, significance: 'drive' })).toMatchObject({ class: 'II', disposition: 'determined', missing: [] });
+  });
+
+  test('simple calculation: discretion for professionals when it only informs; otherwise not non-device CDS by default', () => {
+    expect(fda(bmi)).toMatchObject({ class: 'enforcement_discretion', disposition: 'determined', pathway: 'none' });
+    // No criterion 4 facts are needed for a calculator: it is not read as decision support.
+    expect(fda({ ...bmi, timeCritical: undefined, reviewableBasis: undefined }).disposition).toBe('determined');
+    const dose = fda({ ...bmi, medicalPurpose: 'treatment', significance: 'drive', timeCritical: false, reviewableBasis: true });
+    expect(dose).toMatchObject({ class: null, disposition: 'requires_review' });
+    expect(firedRules(dose)).toContain('fda.review.fixed_calculation');
+    expect(firedRules(dose)).not.toContain('fda.cds.non_device');
+    // The same output as analysis that meets the four criteria stays non-device CDS.
+    expect(fda({ ...bmi, dataAction: 'interpretation', significance: 'drive', timeCritical: false, reviewableBasis: true }).class).toBe('not_device');
+    // A calculator for a clinical image is not simple.
+    expect(fda({ ...bmi, inputs: ['medical_image'] }).class).toBe('II');
+  });
+
+  test('store and send: camera photos for a clinical use are a device under discretion; device data stays excluded by (D)', () => {
+    const send = us({ medicalPurpose: 'monitoring', significance: 'inform', dataAction: 'store_transfer_display', intendedUsers: ['patient', 'physician'], autonomy: 'advisory', inputs: ['camera_photo'], modelType: 'rule_based' });
+    expect(fda(send)).toMatchObject({ class: 'enforcement_discretion', pathway: 'none' });
+    expect(fda({ ...send, inputs: ['discrete_vitals'] })).toMatchObject({ class: 'not_device' });
+    expect(firedRules(fda({ ...send, inputs: ['discrete_vitals'] }))).toContain('fda.exclusion.d_transfer_display');
+  });
+
+  test('1.0.0 still answers as it did: the same symptom checker was class II there', () => {
+    const old = classify(loadRegistry(RULES_DIR, '2026-12-01'), symptomChecker).results.find((x) => x.framework === FDA)!;
+    expect(old).toMatchObject({ ruleset: 'us-fda@1.0.0', class: 'II' });
+    expect(fda(symptomChecker).ruleset).toBe('us-fda@1.1.0');
   });
 });
