@@ -1,6 +1,7 @@
 import { profile } from '../helpers/profiles';
 import { firedRules, resultFor } from '../helpers/classify';
-import { testRegistry } from '../helpers/app';
+import { RULES_DIR, testRegistry } from '../helpers/app';
+import { loadRegistry } from '../../src/rulesets/registry';
 import { classify, classifyReference } from '../../src/classification/classify';
 import type { Profile } from '../../src/classification/profile';
 
@@ -33,8 +34,11 @@ const ROWS: Row[] = [
   ['ambient AI scribe drafting notes: (C) provisionally, FDA position unconfirmed (reference §10.8)', us({ medicalPurpose: 'documentation', ...nonClinical, dataAction: 'content_generation', modelType: 'generative', inputs: ['speech_audio'] }), 'not_device', 'requires_review', 'fda.review.generative_documentation', null],
 
   // General Wellness (revised final guidance, 6 Jan 2026).
-  ['General Wellness 2026: non-invasive wearable estimating HRV and SpO2 for wellness', us({ medicalPurpose: 'wellness', ...nonClinical, intendedUsers: ['patient'], inputs: ['wearable_sensor'] }), 'enforcement_discretion', 'determined', 'fda.discretion.general_wellness', 'none'],
-  ['WHOOP Warning Letter (Jul 2025): blood-pressure insights marketed as medical grade', us({ medicalPurpose: 'monitoring', significance: 'inform', intendedUsers: ['patient'], autonomy: 'advisory', inputs: ['wearable_sensor'] }), 'II', 'determined', 'fda.cds.c3_fails_lay_users', 'de_novo'],
+  // us-fda 1.1.0 reads what a wearable measures (General Wellness 2026 §III): the HRV/SpO2 estimate is declared physiological.
+  ['General Wellness 2026: non-invasive wearable estimating HRV and SpO2 for wellness', us({ medicalPurpose: 'wellness', ...nonClinical, intendedUsers: ['patient'], inputs: ['wearable_sensor'], sensorMeasures: ['physiological'] }), 'enforcement_discretion', 'determined', 'fda.discretion.general_wellness', 'none'],
+  ['General Wellness 2026 Example 2 / §520(o)(1)(B): activity tracking is not a device', us({ medicalPurpose: 'wellness', ...nonClinical, intendedUsers: ['patient'], inputs: ['wearable_sensor'], sensorMeasures: ['activity'] }), 'not_device', 'determined', 'fda.exclusion.b_wellness', 'none'],
+  ['General Wellness 2026 §III: a wellness wearable whose measures are not declared', us({ medicalPurpose: 'wellness', ...nonClinical, intendedUsers: ['patient'], inputs: ['wearable_sensor'] }), 'enforcement_discretion', 'requires_review', 'fda.review.wellness_sensor_measures', null],
+  ['WHOOP Warning Letter (Jul 2025): blood-pressure insights marketed as medical grade', us({ medicalPurpose: 'monitoring', significance: 'inform', intendedUsers: ['patient'], autonomy: 'advisory', inputs: ['wearable_sensor'], sensorMeasures: ['physiological'] }), 'II', 'determined', 'fda.cds.c3_fails_lay_users', 'de_novo'],
 
   // FDA CDS guidance: non-device CDS (all four criteria met).
   ['CDS guidance: list of possible diagnoses for a physician from EHR data, basis shown', cds(), 'not_device', 'determined', 'fda.cds.non_device', 'none'],
@@ -47,19 +51,28 @@ const ROWS: Row[] = [
   ['criterion 1: analysis of a signal from an IVD analyser', cds({ inputs: ['ivd_signal'] }), 'II', 'determined', 'fda.cds.c1_fails', 'de_novo'],
   ['criterion 1: clinical photograph of a skin lesion (cf. dental image analyzer SBC, DEN230035)', cds({ inputs: ['camera_photo'], intendedUsers: ['specialist_physician'] }), 'II', 'determined', 'fda.cds.c1_fails_photo_video', 'de_novo'],
   ['criterion 3: insulin-dose recommendation shown to patients', cds({ medicalPurpose: 'treatment', intendedUsers: ['patient'], dataAction: 'fixed_calculation', modelType: 'rule_based', inputs: ['patient_reported', 'discrete_vitals'] }), 'II', 'determined', 'fda.cds.c3_fails_lay_users', 'de_novo'],
-  ['criterion 3: sepsis alarm needing immediate action (time-critical)', cds({ situations: ['critical'], timeCritical: true, intendedUsers: ['nurse', 'physician'], inputs: ['ehr_structured', 'discrete_vitals'] }), 'II', 'determined', 'fda.cds.c3_fails_time_critical', 'de_novo'],
+  // CDS 2026 §IV(4)(a): a critical, time-sensitive use fails criterion 4 (1.0.0 said criterion 3; the 29 Jan 2026 issue removed that).
+  ['criterion 4: sepsis alarm needing immediate action (time-critical)', cds({ situations: ['critical'], timeCritical: true, intendedUsers: ['nurse', 'physician'], inputs: ['ehr_structured', 'discrete_vitals'] }), 'II', 'determined', 'fda.cds.c4_fails_time_critical', 'de_novo'],
   ['criterion 4: risk model whose basis the physician cannot review', cds({ reviewableBasis: false }), 'II', 'determined', 'fda.cds.c4_fails_basis', 'de_novo'],
   ['criterion 4: autonomous final output, no professional review of each case', cds({ autonomy: 'autonomous' }), 'II', 'determined', 'fda.cds.c4_fails_autonomous', 'de_novo'],
   ['HCP-facing CDS, time-criticality not declared', cds({ timeCritical: undefined }), null, 'requires_review', 'fda.review.time_critical_missing', null],
   ['HCP-facing CDS, reviewability of the basis not declared', cds({ reviewableBasis: undefined }), null, 'requires_review', 'fda.review.reviewable_basis_missing', null],
-  ['criterion 1 unclear: genomic variant interpretation for a physician', cds({ inputs: ['genomic'] }), null, 'requires_review', 'fda.review.c1_unclear_input', null],
+  // CDS 2026 §IV(1): genetic sequences and variant call files are patterns (criterion 1 not met; Example V.C.17). 1.0.0 sent them to review.
+  ['criterion 1: genomic variant interpretation for a physician (VCF is a pattern)', cds({ inputs: ['genomic'] }), 'II', 'determined', 'fda.cds.c1_fails', 'de_novo'],
+  ['criterion 1 unclear: a body sensor whose measures are not declared', cds({ inputs: ['wearable_sensor'] }), null, 'requires_review', 'fda.review.sensor_measures_missing', null],
 
   // CDS guidance 2026: enforcement discretion for a single clinically appropriate recommendation.
   ['CDS 2026: single guideline-directed therapy recommendation for a physician', cds({ medicalPurpose: 'treatment', autonomy: 'assistive' }), 'enforcement_discretion', 'determined', 'fda.discretion.single_recommendation', 'none'],
   ['CDS 2026: no discretion for clinical image analysis', cds({ autonomy: 'assistive', inputs: ['medical_image'] }), 'II', 'determined', 'fda.cds.c1_fails', 'de_novo'],
-  ['CDS 2026: no discretion for a time-sensitive risk prediction', cds({ autonomy: 'assistive', timeCritical: true }), 'II', 'determined', 'fda.cds.c3_fails_time_critical', 'de_novo'],
+  ['CDS 2026: no discretion for a time-sensitive risk prediction', cds({ autonomy: 'assistive', timeCritical: true }), 'II', 'determined', 'fda.cds.c4_fails_time_critical', 'de_novo'],
   ['CDS 2026: no discretion for outputs on unverifiable sources', cds({ autonomy: 'assistive', reviewableBasis: false }), 'II', 'determined', 'fda.cds.c4_fails_basis', 'de_novo'],
   ['CDS 2026: a triage notification is not a single recommendation', cds({ medicalPurpose: 'triage', autonomy: 'triage_notification' }), 'II', 'determined', 'fda.cds.c3_fails_specific_output', 'de_novo'],
+
+  // us-fda 1.1.0: enforcement discretion for patient self-management and simple calculations (Policy 2022 §V.B, Appendix B).
+  ['Policy 2022 Appendix B(7): symptom checklist for patients with advice on when to see a professional', us({ medicalPurpose: 'diagnosis', significance: 'inform', situations: ['non_serious'], intendedUsers: ['patient'], autonomy: 'advisory', inputs: ['patient_reported'], modelType: 'rule_based' }), 'enforcement_discretion', 'determined', 'fda.discretion.patient_self_management', 'none'],
+  ['Policy 2022 §V.B(3): body mass index calculator for clinicians', us({ medicalPurpose: 'diagnosis', significance: 'inform', dataAction: 'fixed_calculation', intendedUsers: ['physician'], autonomy: 'advisory', inputs: ['discrete_vitals'], modelType: 'rule_based' }), 'enforcement_discretion', 'determined', 'fda.discretion.simple_calculation', 'none'],
+  ['Policy 2022 §V.A(3)/§V.B(3): a fixed calculation that drives treatment is not non-device CDS by default', cds({ medicalPurpose: 'treatment', dataAction: 'fixed_calculation', modelType: 'rule_based' }), null, 'requires_review', 'fda.review.fixed_calculation', null],
+  ['Policy 2022 §V.B(2): photos of a wound sent to the treating professional', us({ medicalPurpose: 'monitoring', significance: 'inform', dataAction: 'store_transfer_display', intendedUsers: ['patient', 'physician'], autonomy: 'advisory', inputs: ['camera_photo'], modelType: 'rule_based' }), 'enforcement_discretion', 'determined', 'fda.discretion.photo_communication', 'none'],
 
   // openFDA records.
   ['IDx-DR, DEN180001 (PIB, 886.1100): autonomous diabetic-retinopathy detection, De Novo', us({ medicalPurpose: 'screening', significance: 'treat_or_diagnose', situations: ['serious'], intendedUsers: ['physician', 'other_hcp'], autonomy: 'autonomous', inputs: ['medical_image'], modelType: 'deep_learning' }), 'II', 'determined', 'fda.class.ii_de_novo', 'de_novo'],
@@ -115,7 +128,7 @@ describe('us-fda: the four CDS criteria, each a reason', () => {
   test('every failed criterion is its own reason', () => {
     const r = fda(cds({ inputs: ['medical_image'], intendedUsers: ['patient'], timeCritical: true, reviewableBasis: false }));
     expect(r.class).toBe('II');
-    expect(firedRules(r)).toEqual(expect.arrayContaining(['fda.cds.c1_fails', 'fda.cds.c3_fails_lay_users', 'fda.cds.c3_fails_time_critical', 'fda.cds.c4_fails_basis', 'fda.class.ii_de_novo']));
+    expect(firedRules(r)).toEqual(expect.arrayContaining(['fda.cds.c1_fails', 'fda.cds.c3_fails_lay_users', 'fda.cds.c4_fails_time_critical', 'fda.cds.c4_fails_basis', 'fda.class.ii_de_novo']));
     expect(firedRules(r)).not.toContain('fda.cds.c2_met');
   });
 
@@ -133,19 +146,19 @@ describe('us-fda: the four CDS criteria, each a reason', () => {
     const statuses = (p: Profile) => new Map(fda(p).reasons.map((x) => [x.rule, x.source.status]));
     const nonDevice = statuses(cds());
     for (const rule of ['fda.cds.non_device', 'fda.cds.c1_met', 'fda.cds.c2_met', 'fda.cds.c3_met', 'fda.cds.c4_met']) expect(nonDevice.get(rule)).toBe('binding');
-    expect(statuses(cds({ timeCritical: true })).get('fda.cds.c3_fails_time_critical')).toBe('guidance');
+    expect(statuses(cds({ timeCritical: true })).get('fda.cds.c4_fails_time_critical')).toBe('guidance');
     expect(statuses(cds({ autonomy: 'assistive' })).get('fda.discretion.single_recommendation')).toBe('guidance');
     expect(statuses(cds({ autonomy: 'assistive' })).get('fda.cds.c3_fails_specific_output')).toBe('guidance');
-    expect(statuses(us({ medicalPurpose: 'wellness', ...nonClinical, inputs: ['wearable_sensor'] })).get('fda.discretion.general_wellness')).toBe('guidance');
+    expect(statuses(us({ medicalPurpose: 'wellness', ...nonClinical, inputs: ['wearable_sensor'], sensorMeasures: ['physiological'] })).get('fda.discretion.general_wellness')).toBe('guidance');
     expect(statuses(cds({ inputs: ['medical_image'] })).get('fda.cds.c1_fails')).toBe('binding');
     expect(statuses(cds({ intendedUsers: ['caregiver'] })).get('fda.cds.c3_fails_lay_users')).toBe('binding');
-    // (A)-(D) are paraphrased [M]/[S] in the reference: never binding.
+    // us-fda 1.1.0: (A)-(D) cite the statute text (shared/domain/sources/fdca-520o.md), so they are binding.
     for (const [p, rule] of [
       [us({ medicalPurpose: 'administrative', ...nonClinical }), 'fda.exclusion.a_administrative'],
       [us({ medicalPurpose: 'wellness', ...nonClinical, inputs: ['patient_reported'] }), 'fda.exclusion.b_wellness'],
       [us({ medicalPurpose: 'documentation', ...nonClinical }), 'fda.exclusion.c_records'],
       [us({ dataAction: 'store_transfer_display', medicalPurpose: 'monitoring' }), 'fda.exclusion.d_transfer_display'],
-    ] as const) expect(statuses(p).get(rule)).toBe('unconfirmed');
+    ] as const) expect(statuses(p).get(rule)).toBe('binding');
     // Device classes rest on [M] background in the reference.
     expect(statuses(cds({ reviewableBasis: false })).get('fda.class.ii_de_novo')).toBe('unconfirmed');
   });
@@ -285,5 +298,68 @@ describe('us-fda: properties on the golden rows', () => {
       expect(classify(testRegistry(), p)).toEqual(a);
       expect(await classifyReference(testRegistry(), p)).toEqual(a);
     }
+  });
+});
+
+describe('us-fda 1.1.0: self-management, simple calculations and wellness sensors (Policy 2022 §V.B; General Wellness 2026 §III)', () => {
+  const symptomChecker = us({ medicalPurpose: 'diagnosis', significance: 'inform', situations: ['non_serious'], intendedUsers: ['patient'], autonomy: 'advisory', inputs: ['patient_reported'], modelType: 'rule_based' });
+  const bmi = us({ medicalPurpose: 'diagnosis', significance: 'inform', dataAction: 'fixed_calculation', intendedUsers: ['physician'], autonomy: 'advisory', inputs: ['discrete_vitals'], modelType: 'rule_based' });
+
+  test.each<[string, Partial<Profile>]>([
+    ['an output that drives management', { significance: 'drive' }],
+    ['a treat-or-diagnose output', { significance: 'treat_or_diagnose' }],
+    ['a critical situation', { situations: ['critical'] }],
+    ['a clinical image', { inputs: ['medical_image'] }],
+    ['a photo', { inputs: ['camera_photo'] }],
+    ['an ECG waveform', { inputs: ['physiological_waveform'] }],
+    ['a physiological body sensor', { inputs: ['wearable_sensor'], sensorMeasures: ['physiological'] }],
+    ['time-critical use', { timeCritical: true }],
+    ['driving a device', { drivesDevice: true }],
+    ['a closed loop', { closedLoop: true }],
+    ['a specific output (assistive)', { autonomy: 'assistive' }],
+  ])('patient self-management discretion does not survive %s: a device (class II)', (_why, change) => {
+    expect(fda(symptomChecker)).toMatchObject({ class: 'enforcement_discretion', disposition: 'determined' });
+    const r = fda({ ...symptomChecker, ...change });
+    expect(r.class).toBe('II');
+    expect(firedRules(r)).not.toContain('fda.discretion.patient_self_management');
+  });
+
+  test('significance undeclared for a patient-facing function: review naming it, class II provisional', () => {
+    expect(fda({ ...symptomChecker, significance: undefined })).toMatchObject({ class: null, provisionalClass: 'II', disposition: 'requires_review', missing: ['significance'] });
+  });
+
+  test('a patient-facing wearable whose measures are undeclared: review only while the answer depends on it', () => {
+    const band = { ...symptomChecker, medicalPurpose: 'monitoring' as const, inputs: ['wearable_sensor' as const] };
+    expect(fda(band)).toMatchObject({ disposition: 'requires_review', missing: ['sensorMeasures'] });
+    expect(fda({ ...band, sensorMeasures: ['activity'] })).toMatchObject({ class: 'enforcement_discretion', disposition: 'determined' });
+    expect(fda({ ...band, sensorMeasures: ['physiological'] })).toMatchObject({ class: 'II', disposition: 'determined' });
+    expect(fda({ ...band, significance: 'drive' })).toMatchObject({ class: 'II', disposition: 'determined', missing: [] });
+  });
+
+  test('simple calculation: discretion for professionals when it only informs; otherwise not non-device CDS by default', () => {
+    expect(fda(bmi)).toMatchObject({ class: 'enforcement_discretion', disposition: 'determined', pathway: 'none' });
+    // No criterion 4 facts are needed for a calculator: it is not read as decision support.
+    expect(fda({ ...bmi, timeCritical: undefined, reviewableBasis: undefined }).disposition).toBe('determined');
+    const dose = fda({ ...bmi, medicalPurpose: 'treatment', significance: 'drive', timeCritical: false, reviewableBasis: true });
+    expect(dose).toMatchObject({ class: null, disposition: 'requires_review' });
+    expect(firedRules(dose)).toContain('fda.review.fixed_calculation');
+    expect(firedRules(dose)).not.toContain('fda.cds.non_device');
+    // The same output as analysis that meets the four criteria stays non-device CDS.
+    expect(fda({ ...bmi, dataAction: 'interpretation', significance: 'drive', timeCritical: false, reviewableBasis: true }).class).toBe('not_device');
+    // A calculator for a clinical image is not simple.
+    expect(fda({ ...bmi, inputs: ['medical_image'] }).class).toBe('II');
+  });
+
+  test('store and send: camera photos for a clinical use are a device under discretion; device data stays excluded by (D)', () => {
+    const send = us({ medicalPurpose: 'monitoring', significance: 'inform', dataAction: 'store_transfer_display', intendedUsers: ['patient', 'physician'], autonomy: 'advisory', inputs: ['camera_photo'], modelType: 'rule_based' });
+    expect(fda(send)).toMatchObject({ class: 'enforcement_discretion', pathway: 'none' });
+    expect(fda({ ...send, inputs: ['discrete_vitals'] })).toMatchObject({ class: 'not_device' });
+    expect(firedRules(fda({ ...send, inputs: ['discrete_vitals'] }))).toContain('fda.exclusion.d_transfer_display');
+  });
+
+  test('1.0.0 still answers as it did: the same symptom checker was class II there', () => {
+    const old = classify(loadRegistry(RULES_DIR, '2026-12-01'), symptomChecker).results.find((x) => x.framework === FDA)!;
+    expect(old).toMatchObject({ ruleset: 'us-fda@1.0.0', class: 'II' });
+    expect(fda(symptomChecker).ruleset).toBe('us-fda@1.1.0');
   });
 });
