@@ -55,7 +55,7 @@ const HIGH_RISK: Row[] = [
 ];
 
 const LOWER: Row[] = [
-  ['MDCG 2025-6 Table 1: MDR class I software (Rule 11c, compensation for a disability; self-declared, no notified body) → not high-risk under Art 6(1): minimal', { medicalPurpose: 'disability_compensation', significance: 'inform', situations: undefined, intendedUsers: ['patient'] }, 'minimal', 'determined', 'aia.note.mdr_class_i_not_high_risk'],
+  ['MDCG 2025-6 Table 1: an MDR class I app (the fertility app of MDCG 2019-11 Rev.1 Annex IV, Rule 11c; self-declared, no notified body) → not high-risk under Art 6(1): minimal', { medicalPurpose: 'conception', significance: 'inform', situations: undefined, intendedUsers: ['patient'] }, 'minimal', 'determined', 'aia.note.mdr_class_i_not_high_risk'],
   ['Art 50(1): wellness chatbot talking to patients (not a medical device) → limited', { ...admin, medicalPurpose: 'wellness', intendedUsers: ['patient'], modelType: 'generative', interactsWithPersons: true }, 'limited', 'determined', 'aia.art50.1_interaction'],
   ['Art 50(2): generative scribe drafting clinical notes (synthetic text, not MDSW) → limited', { ...admin, medicalPurpose: 'documentation', dataAction: 'content_generation', modelType: 'generative', inputs: ['speech_audio'], intendedUsers: ['physician'] }, 'limited', 'determined', 'aia.art50.2_synthetic_content'],
   ['Minimal: AI scheduling optimiser (administrative, no interaction, no synthetic content)', { ...admin, modelType: 'classical_ml' }, 'minimal', 'determined', 'aia.qualification.minimal_risk'],
@@ -64,15 +64,15 @@ const LOWER: Row[] = [
 
 const REVIEW: Row[] = [
   ['Art 3(1) undecided: rule-based bolus-insulin calculator, MDR IIb → review whether it is an AI system (provisionally high-risk)', { medicalPurpose: 'treatment', dataAction: 'fixed_calculation', modelType: 'rule_based', worstCaseHarm: 'serious_deterioration_or_surgery' }, 'high_risk', 'requires_review', 'aia.review.ai_system_definition'],
-  ['Art 6(1) unsettled: the MDR class needs review (worst-case harm missing) → review (provisionally high-risk)', { medicalPurpose: 'diagnosis', worstCaseHarm: undefined }, 'high_risk', 'requires_review', 'aia.review.mdr_unsettled'],
+  ['Art 6(1) unsettled: the MDR class needs review (worst-case harm missing) → review (provisionally high-risk)', { medicalPurpose: 'diagnosis', significance: 'inform', worstCaseHarm: undefined }, 'high_risk', 'requires_review', 'aia.review.mdr_unsettled'],
   ['Art 5(1)(f), recital 44, Commission guidelines C(2025) 884 (unconfirmed): burnout screening of clinicians at the workplace is staff well-being monitoring, not plainly a medical reason → review, provisionally prohibited (was high-risk in 1.0.0)', { medicalPurpose: 'screening', significance: 'inform', worstCaseHarm: 'minor', useContexts: ['emotion_recognition', 'workplace'], intendedUsers: ['physician'] }, 'prohibited', 'requires_review', 'aia.review.art5f_staff_screening'],
   ['Art 5(1)(f): emotion inference in education while the MDR qualification is unsettled → review, provisionally prohibited', { medicalPurpose: 'diagnosis', worstCaseHarm: undefined, useContexts: ['emotion_recognition', 'education'], intendedUsers: ['other_hcp'] }, 'prohibited', 'requires_review', 'aia.review.art5f_mdr_unsettled'],
   ['Generative system that does not declare whether it talks to people → review (Art 50(1) cannot be ruled out)', { ...admin, modelType: 'generative', interactsWithPersons: undefined }, 'minimal', 'requires_review', 'aia.review.interaction_undeclared'],
 ];
 
 const OTHER_ROUTE_DECIDES: Row[] = [
-  ['MDR unsettled, but emergency patient triage (Annex III 5(d)) decides → high-risk', { medicalPurpose: 'triage', worstCaseHarm: undefined, useContexts: ['emergency_department_triage'] }, 'high_risk', 'determined', 'aia.annex_iii.5d_emergency_patient_triage'],
-  ['MDR unsettled, but a manipulative technique (Art 5(1)(a)) decides → prohibited', { medicalPurpose: 'diagnosis', worstCaseHarm: undefined, useContexts: ['manipulative_techniques'] }, 'prohibited', 'determined', 'aia.art5.1a_manipulative_techniques'],
+  ['MDR unsettled, but emergency patient triage (Annex III 5(d)) decides → high-risk', { medicalPurpose: 'triage', significance: 'inform', worstCaseHarm: undefined, useContexts: ['emergency_department_triage'] }, 'high_risk', 'determined', 'aia.annex_iii.5d_emergency_patient_triage'],
+  ['MDR unsettled, but a manipulative technique (Art 5(1)(a)) decides → prohibited', { medicalPurpose: 'diagnosis', significance: 'inform', worstCaseHarm: undefined, useContexts: ['manipulative_techniques'] }, 'prohibited', 'determined', 'aia.art5.1a_manipulative_techniques'],
 ];
 
 const ROWS = { PROHIBITED, HIGH_RISK, LOWER, REVIEW, OTHER_ROUTE_DECIDES };
@@ -152,7 +152,7 @@ describe('eu-ai-act: obligations are cumulative and dated (Art 113 as amended by
 describe('eu-ai-act: reading the eu-mdr result', () => {
   test('the MDR class decides Art 6(1): I is not high-risk, IIa and above are', () => {
     const tier = (o: Partial<Profile>) => aia(o).class;
-    expect(tier({ medicalPurpose: 'disability_compensation', significance: 'inform' })).toBe('minimal');
+    expect(tier({ medicalPurpose: 'conception', significance: 'inform' })).toBe('minimal');
     expect(tier({ worstCaseHarm: 'minor' })).toBe('high_risk');
     expect(tier({ worstCaseHarm: 'serious_deterioration_or_surgery' })).toBe('high_risk');
     expect(tier({ worstCaseHarm: 'death_or_irreversible' })).toBe('high_risk');
