@@ -1,0 +1,244 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalHash } from '../platform/canonical';
+import { compileRules } from './compile';
+import type { Condition, FactValue, Lang, Source, SourceStatus, Text } from './types';
+
+/**
+ * The FDA device-type catalogue (rules/fda-device-types/<version>.json): per classification
+ * regulation (21 CFR) its class, identification and special controls; per product code the
+ * profile facts that select it, the De Novo that created the type and public decisions under it.
+ *
+ * Loaded and compiled once, like the rule packs: each product code's `selects` condition becomes
+ * one line of a compiled function (compile.ts), so matching a profile is one call plus, only when
+ * several types fit, one precompiled pattern per candidate over the intended purpose. A rule pack
+ * names the catalogue version it reads (`deviceTypes: "fda-device-types@1.0.0"`), so a stored
+ * classification replays on the catalogue its pack version was built with.
+ */
+
+export type Decision = { number: string; device: string; date: string };
+export type RegulationDef = {
+  title: Text;
+  deviceClass: 'I' | 'II' | 'III';
+  identification: { text: string; quoted: boolean };
+  specialControls: { citation: string; summary: Text } | null;
+  source: Source;
+};
+export type DeviceTypeDef = {
+  productCode: string;
+  regulation: string;
+  name: Text;
+  selects: Condition;
+  terms: { en: string[]; ru: string[] };
+  deNovo: Decision | null;
+  decisions: Decision[];
+  source: Source;
+};
+export type DeviceTypeCatalogue = {
+  id: 'fda-device-types';
+  version: string;
+  effectiveDate: string;
+  title: Text;
+  sources: Array<{ id: string; ref: string; status: SourceStatus; url?: string }>;
+  changelog: Array<{ version: string; date: string; changes: Text }>;
+  regulations: Record<string, RegulationDef>;
+  deviceTypes: DeviceTypeDef[];
+};
+
+/** One product code with its regulation, as a result shows it: one frozen record per code, shared by every classification. */
+export type DeviceTypeRecord = Readonly<{
+  productCode: string;
+  regulation: string;
+  regulationTitle: Text;
+  name: Text;
+  deviceClass: 'I' | 'II' | 'III';
+  identification: { text: string; quoted: boolean };
+  specialControls: { citation: string; summary: Text } | null;
+  deNovo: Decision | null;
+  decisions: Decision[];
+  sources: Source[];
+}>;
+
+export type CodeStatus = 'fits' | 'other_type' | 'unknown' | null;
+export type PredicateStatus = 'fits' | 'other_type' | 'not_listed' | null;
+
+/** What the catalogue says of one profile: pinned in the us-fda result. */
+export type DeviceTypeResult = {
+  catalogue: string;
+  catalogueHash: string;
+  /** none: no type fits; one: the fitting codes share one regulation; several: they fall under different regulations. */
+  fit: 'none' | 'one' | 'several';
+  productCode: CodeStatus;
+  predicate: PredicateStatus;
+  matches: DeviceTypeRecord[];
+};
+
+export type LoadedDeviceTypes = {
+  version: string;
+  ref: string;
+  hash: string;
+  file: string;
+  catalogue: DeviceTypeCatalogue;
+  records: DeviceTypeRecord[];
+  byCode: Map<string, number>;
+  /** Decision number (K…, DEN…, P…) → the indices of the codes that list it. */
+  byDecision: Map<string, number[]>;
+  /** Per code: its terms as one pattern (null: none). */
+  terms: Array<RegExp | null>;
+  fire: (facts: Readonly<Record<string, FactValue>>) => number[];
+};
+
+export const CATALOGUE_DIR = 'fda-device-types';
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function termPattern(def: DeviceTypeDef): RegExp | null {
+  const words = [...def.terms.en, ...def.terms.ru].map((w) => escape(w.toLowerCase()));
+  // A term matches at the start of a word: "retin" finds "retinal", not "pretina".
+  return words.length === 0 ? null : new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${words.join('|')})`, 'u');
+}
+
+/**
+ * Validates the catalogue's cross-references and compiles it. `fail(path, message)` throws the
+ * loader's error naming the file and the JSON path.
+ */
+export function compileCatalogue(catalogue: DeviceTypeCatalogue, file: string, knownFacts: ReadonlySet<string>, fail: (path: string, message: string) => never): LoadedDeviceTypes {
+  const byCode = new Map<string, number>();
+  const byDecision = new Map<string, number[]>();
+  const records: DeviceTypeRecord[] = [];
+  catalogue.deviceTypes.forEach((def, i) => {
+    const where = `/deviceTypes/${i}`;
+    if (byCode.has(def.productCode)) fail(`${where}/productCode`, `duplicate product code ${def.productCode}`);
+    const reg = catalogue.regulations[def.regulation];
+    if (!reg) fail(`${where}/regulation`, `regulation ${def.regulation} is not in /regulations`);
+    byCode.set(def.productCode, i);
+    for (const d of [...(def.deNovo ? [def.deNovo] : []), ...def.decisions]) {
+      const list = byDecision.get(d.number) ?? [];
+      if (!list.includes(i)) list.push(i);
+      byDecision.set(d.number, list);
+    }
+    records.push(
+      Object.freeze({
+        productCode: def.productCode,
+        regulation: def.regulation,
+        regulationTitle: reg.title,
+        name: def.name,
+        deviceClass: reg.deviceClass,
+        identification: reg.identification,
+        specialControls: reg.specialControls,
+        deNovo: def.deNovo,
+        decisions: def.decisions,
+        sources: [{ ...reg.source }, { ...def.source }],
+      }),
+    );
+  });
+  for (const reg of Object.keys(catalogue.regulations)) {
+    if (!catalogue.deviceTypes.some((d) => d.regulation === reg)) fail(`/regulations/${reg}`, 'no product code refers to this regulation');
+  }
+  let fire: LoadedDeviceTypes['fire'] | undefined;
+  try {
+    fire = compileRules(catalogue.deviceTypes.map((d) => ({ name: d.productCode, conditions: d.selects, event: null })), {}, knownFacts).fire;
+  } catch (err) {
+    fail('/deviceTypes', (err as Error).message);
+  }
+  return {
+    version: catalogue.version,
+    ref: `${catalogue.id}@${catalogue.version}`,
+    hash: canonicalHash(catalogue),
+    file,
+    catalogue,
+    records,
+    byCode,
+    byDecision,
+    terms: catalogue.deviceTypes.map(termPattern),
+    fire: fire!,
+  };
+}
+
+export function catalogueFiles(rulesDir: string): string[] {
+  try {
+    return readdirSync(join(rulesDir, CATALOGUE_DIR)).filter((n) => n.endsWith('.json')).sort().map((n) => join(rulesDir, CATALOGUE_DIR, n));
+  } catch {
+    return [];
+  }
+}
+
+const NO_FACTS = Object.freeze({ fdaDeviceTypeCount: 0, fdaDeviceTypeClass: null, fdaProductCodeStatus: null, fdaPredicateStatus: null });
+
+/**
+ * Which device types fit a profile: the codes whose facts hold; when they fall under several
+ * regulations, those whose terms the intended purpose names (if any does); a declared product
+ * code or predicate that fits narrows the list to its own type. Writes the facts the us-fda
+ * pack reads (fdaDeviceTypeCount, fdaDeviceTypeClass, fdaProductCodeStatus, fdaPredicateStatus)
+ * onto `facts` and returns what the result shows.
+ */
+export function matchDeviceTypes(dt: LoadedDeviceTypes, facts: Record<string, FactValue>, intendedPurpose: string): DeviceTypeResult {
+  let idx = dt.fire(facts);
+  if (idx.length > 1) {
+    // Several codes fit the facts: keep those whose terms the intended purpose names, if any does
+    // (the facts cannot say what the image or signal shows; the words usually do).
+    const text = intendedPurpose.toLowerCase();
+    const named = idx.filter((i) => dt.terms[i]?.test(text) === true);
+    if (named.length > 0) idx = named;
+  }
+
+  let productCode: CodeStatus = null;
+  const code = facts.fdaProductCode;
+  if (typeof code === 'string') {
+    const at = dt.byCode.get(code);
+    if (at === undefined) productCode = 'unknown';
+    else if (idx.includes(at)) {
+      productCode = 'fits';
+      idx = [at];
+    } else productCode = 'other_type';
+  }
+
+  let predicate: PredicateStatus = null;
+  const declared = facts.fdaPredicate;
+  if (typeof declared === 'string') {
+    const listed = dt.byDecision.get(declared.trim().toUpperCase());
+    if (!listed) predicate = 'not_listed';
+    else {
+      const regs = new Set(listed.map((i) => dt.records[i].regulation));
+      const fitting = idx.filter((i) => regs.has(dt.records[i].regulation));
+      if (fitting.length > 0) {
+        predicate = 'fits';
+        if (productCode !== 'fits') idx = fitting;
+      } else predicate = 'other_type';
+    }
+  }
+
+  const matches = idx.map((i) => dt.records[i]);
+  const regulations = new Set(matches.map((m) => m.regulation));
+  const classes = new Set(matches.map((m) => m.deviceClass));
+  Object.assign(facts, NO_FACTS, {
+    fdaDeviceTypeCount: regulations.size,
+    fdaDeviceTypeClass: classes.size === 1 ? matches[0].deviceClass : null,
+    fdaProductCodeStatus: productCode,
+    fdaPredicateStatus: predicate,
+  });
+  return {
+    catalogue: dt.ref,
+    catalogueHash: dt.hash,
+    fit: regulations.size === 0 ? 'none' : regulations.size === 1 ? 'one' : 'several',
+    productCode,
+    predicate,
+    matches,
+  };
+}
+
+/** One device type as the API shows it, in one language. */
+export function localizeDeviceType(r: DeviceTypeRecord, lang: Lang) {
+  return {
+    productCode: r.productCode,
+    regulation: r.regulation,
+    regulationTitle: r.regulationTitle[lang],
+    name: r.name[lang],
+    deviceClass: r.deviceClass,
+    identification: r.identification,
+    specialControls: r.specialControls ? { citation: r.specialControls.citation, summary: r.specialControls.summary[lang] } : null,
+    deNovo: r.deNovo,
+    decisions: r.decisions,
+    sources: r.sources,
+  };
+}
