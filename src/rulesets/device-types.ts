@@ -30,6 +30,7 @@ export type DeviceTypeDef = {
   name: Text;
   selects: Condition;
   terms: { en: string[]; ru: string[] };
+  termsRequired: boolean;
   deNovo: Decision | null;
   decisions: Decision[];
   source: Source;
@@ -85,6 +86,7 @@ export type LoadedDeviceTypes = {
   byDecision: Map<string, number[]>;
   /** Per code: its terms as one pattern (null: none). */
   terms: Array<RegExp | null>;
+  termsRequired: boolean[];
   fire: (facts: Readonly<Record<string, FactValue>>) => number[];
 };
 
@@ -151,6 +153,7 @@ export function compileCatalogue(catalogue: DeviceTypeCatalogue, file: string, k
     byCode,
     byDecision,
     terms: catalogue.deviceTypes.map(termPattern),
+    termsRequired: catalogue.deviceTypes.map((d) => d.termsRequired),
     fire: fire!,
   };
 }
@@ -166,20 +169,22 @@ export function catalogueFiles(rulesDir: string): string[] {
 const NO_FACTS = Object.freeze({ fdaDeviceTypeCount: 0, fdaDeviceTypeClass: null, fdaProductCodeStatus: null, fdaPredicateStatus: null });
 
 /**
- * Which device types fit a profile: the codes whose facts hold; when they fall under several
- * regulations, those whose terms the intended purpose names (if any does); a declared product
- * code or predicate that fits narrows the list to its own type. Writes the facts the us-fda
- * pack reads (fdaDeviceTypeCount, fdaDeviceTypeClass, fdaProductCodeStatus, fdaPredicateStatus)
- * onto `facts` and returns what the result shows.
+ * Which device types fit a profile. A type fits when its facts hold and, unless it is generic
+ * (termsRequired false), the intended purpose names one of its terms: the vocabulary cannot say
+ * which condition or anatomy a function serves, the words usually do. Among several fitting
+ * types, those named are preferred. A declared product code or predicate (a decision number, or
+ * a product code given as the predicate) is checked against the types whose facts hold: one that
+ * fits is chosen. Writes the facts the us-fda pack reads (fdaDeviceTypeCount,
+ * fdaDeviceTypeClass, fdaProductCodeStatus, fdaPredicateStatus) onto `facts` and returns what
+ * the result shows.
  */
 export function matchDeviceTypes(dt: LoadedDeviceTypes, facts: Record<string, FactValue>, intendedPurpose: string): DeviceTypeResult {
-  let idx = dt.fire(facts);
-  if (idx.length > 1) {
-    // Several codes fit the facts: keep those whose terms the intended purpose names, if any does
-    // (the facts cannot say what the image or signal shows; the words usually do).
+  const byFacts = dt.fire(facts);
+  let idx = byFacts;
+  if (byFacts.length > 0) {
     const text = intendedPurpose.toLowerCase();
-    const named = idx.filter((i) => dt.terms[i]?.test(text) === true);
-    if (named.length > 0) idx = named;
+    const named = byFacts.filter((i) => dt.terms[i]?.test(text) === true);
+    idx = named.length > 0 ? named : byFacts.filter((i) => !dt.termsRequired[i]);
   }
 
   let productCode: CodeStatus = null;
@@ -187,7 +192,7 @@ export function matchDeviceTypes(dt: LoadedDeviceTypes, facts: Record<string, Fa
   if (typeof code === 'string') {
     const at = dt.byCode.get(code);
     if (at === undefined) productCode = 'unknown';
-    else if (idx.includes(at)) {
+    else if (byFacts.includes(at)) {
       productCode = 'fits';
       idx = [at];
     } else productCode = 'other_type';
@@ -196,11 +201,12 @@ export function matchDeviceTypes(dt: LoadedDeviceTypes, facts: Record<string, Fa
   let predicate: PredicateStatus = null;
   const declared = facts.fdaPredicate;
   if (typeof declared === 'string') {
-    const listed = dt.byDecision.get(declared.trim().toUpperCase());
+    const key = declared.trim().toUpperCase();
+    const asCode = dt.byCode.get(key);
+    const listed = asCode !== undefined ? [asCode] : dt.byDecision.get(key);
     if (!listed) predicate = 'not_listed';
     else {
-      const regs = new Set(listed.map((i) => dt.records[i].regulation));
-      const fitting = idx.filter((i) => regs.has(dt.records[i].regulation));
+      const fitting = listed.filter((i) => byFacts.includes(i));
       if (fitting.length > 0) {
         predicate = 'fits';
         if (productCode !== 'fits') idx = fitting;
