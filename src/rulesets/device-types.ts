@@ -88,6 +88,8 @@ export type LoadedDeviceTypes = {
   terms: Array<RegExp | null>;
   termsRequired: boolean[];
   fire: (facts: Readonly<Record<string, FactValue>>) => number[];
+  /** Per code: its words for the look-up (code, regulation, titles and names in both languages, identification, terms), lower case. */
+  haystack: string[];
 };
 
 export const CATALOGUE_DIR = 'fda-device-types';
@@ -154,6 +156,10 @@ export function compileCatalogue(catalogue: DeviceTypeCatalogue, file: string, k
     byDecision,
     terms: catalogue.deviceTypes.map(termPattern),
     termsRequired: catalogue.deviceTypes.map((d) => d.termsRequired),
+    haystack: catalogue.deviceTypes.map((d, i) => {
+      const r = records[i];
+      return [r.productCode, r.regulation, r.regulationTitle.en, r.regulationTitle.ru, r.name.en, r.name.ru, r.identification.text, ...d.terms.en, ...d.terms.ru].join(' \n ').toLowerCase();
+    }),
     fire: fire!,
   };
 }
@@ -247,4 +253,30 @@ export function localizeDeviceType(r: DeviceTypeRecord, lang: Lang) {
     decisions: r.decisions,
     sources: r.sources,
   };
+}
+
+/** The device-type part of a result as the API shows it, in one language. */
+export function localizeDeviceTypeResult(r: DeviceTypeResult, lang: Lang) {
+  return {
+    catalogue: r.catalogue,
+    catalogueHash: r.catalogueHash,
+    fit: r.fit,
+    productCode: r.productCode,
+    predicate: r.predicate,
+    matches: r.matches.map((m) => localizeDeviceType(m, lang)),
+  };
+}
+
+/**
+ * The look-up: indices of the codes every word of `q` occurs in (code, regulation number or its
+ * start, words of the titles, names, identification or terms, in English or Russian), in
+ * catalogue order; all codes when `q` is empty. A product code given exactly comes first.
+ */
+export function searchDeviceTypes(dt: LoadedDeviceTypes, q: string | undefined): number[] {
+  const words = (q ?? '').toLowerCase().split(/\s+/).filter((w) => w.length > 0);
+  const all = dt.records.map((_r, i) => i);
+  if (words.length === 0) return all;
+  const exact = words.length === 1 ? dt.byCode.get(words[0].toUpperCase()) : undefined;
+  const hits = all.filter((i) => i !== exact && words.every((w) => dt.haystack[i].includes(w)));
+  return exact === undefined ? hits : [exact, ...hits];
 }
