@@ -86,6 +86,8 @@ export type LoadedDeviceTypes = {
   byDecision: Map<string, number[]>;
   /** Per code: its terms as one pattern (null: none). */
   terms: Array<RegExp | null>;
+  /** The same pattern, global, capturing the term (to count distinct terms). */
+  termsAll: Array<RegExp | null>;
   termsRequired: boolean[];
   fire: (facts: Readonly<Record<string, FactValue>>) => number[];
   /** Per code: its words for the look-up (code, regulation, titles and names in both languages, identification, terms), lower case. */
@@ -96,10 +98,10 @@ export const CATALOGUE_DIR = 'fda-device-types';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function termPattern(def: DeviceTypeDef): RegExp | null {
+function termPattern(def: DeviceTypeDef, flags = 'u'): RegExp | null {
   const words = [...def.terms.en, ...def.terms.ru].map((w) => escape(w.toLowerCase()));
   // A term matches at the start of a word: "retin" finds "retinal", not "pretina".
-  return words.length === 0 ? null : new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${words.join('|')})`, 'u');
+  return words.length === 0 ? null : new RegExp(`(?:^|[^\\p{L}\\p{N}])(${words.join('|')})`, flags);
 }
 
 /**
@@ -154,7 +156,8 @@ export function compileCatalogue(catalogue: DeviceTypeCatalogue, file: string, k
     records,
     byCode,
     byDecision,
-    terms: catalogue.deviceTypes.map(termPattern),
+    terms: catalogue.deviceTypes.map((d) => termPattern(d)),
+    termsAll: catalogue.deviceTypes.map((d) => termPattern(d, 'gu')),
     termsRequired: catalogue.deviceTypes.map((d) => d.termsRequired),
     haystack: catalogue.deviceTypes.map((d, i) => {
       const r = records[i];
@@ -190,7 +193,7 @@ export function matchDeviceTypes(dt: LoadedDeviceTypes, facts: Record<string, Fa
   if (byFacts.length > 0) {
     const text = intendedPurpose.toLowerCase();
     const named = byFacts.filter((i) => dt.terms[i]?.test(text) === true);
-    idx = named.length > 0 ? named : byFacts.filter((i) => !dt.termsRequired[i]);
+    idx = named.length > 0 ? mostNamed(dt, named, text) : byFacts.filter((i) => !dt.termsRequired[i]);
   }
 
   let productCode: CodeStatus = null;
@@ -237,6 +240,14 @@ export function matchDeviceTypes(dt: LoadedDeviceTypes, facts: Record<string, Fa
     predicate,
     matches,
   };
+}
+
+/** Of several named codes, those whose terms the text names most often (distinct terms): the more specific reading wins. */
+function mostNamed(dt: LoadedDeviceTypes, named: number[], text: string): number[] {
+  if (named.length === 1) return named;
+  const counts = named.map((i) => new Set(Array.from(text.matchAll(dt.termsAll[i]!), (m) => m[1])).size);
+  const best = Math.max(...counts);
+  return named.filter((_i, k) => counts[k] === best);
 }
 
 /** One device type as the API shows it, in one language. */
