@@ -112,3 +112,62 @@ describe('us-fda@1.2.0 with the device-type catalogue', () => {
     expect(r.deviceTypes).toBeUndefined();
   });
 });
+
+describe('the catalogue is validated at start-up and rendered like the rest of a result', () => {
+  const { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } = require('node:fs') as typeof import('node:fs');
+  const { tmpdir } = require('node:os') as typeof import('node:os');
+  const { join } = require('node:path') as typeof import('node:path');
+  const { RULES_DIR } = require('../helpers/app') as typeof import('../helpers/app');
+  const { loadRegistry, RuleLoadError } = require('../../src/rulesets/registry') as typeof import('../../src/rulesets/registry');
+
+  const withEdit = (file: string, edit: (json: any) => void): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'medai-fdt-'));
+    cpSync(RULES_DIR, dir, { recursive: true });
+    const json = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    edit(json);
+    writeFileSync(join(dir, file), JSON.stringify(json));
+    return dir;
+  };
+
+  test.each<[string, string, (j: any) => void, RegExp]>([
+    ['a schema violation', 'fda-device-types/1.0.0.json', (j) => { j.deviceTypes[3].productCode = 'qfm'; }, /fda-device-types\/1\.0\.0\.json at \/deviceTypes\/3\/productCode: must match pattern/],
+    ['an unknown regulation', 'fda-device-types/1.0.0.json', (j) => { j.deviceTypes[0].regulation = '892.9999'; }, /fda-device-types\/1\.0\.0\.json at \/deviceTypes\/0\/regulation: regulation 892\.9999 is not in \/regulations/],
+    ['a duplicate product code', 'fda-device-types/1.0.0.json', (j) => { j.deviceTypes[1].productCode = j.deviceTypes[0].productCode; }, /\/deviceTypes\/1\/productCode: duplicate product code/],
+    ['an unknown fact', 'fda-device-types/1.0.0.json', (j) => { j.deviceTypes[0].selects = { all: [{ fact: 'colour', operator: 'equal', value: 'red' }] }; }, /at \/deviceTypes: rule "QAS": unknown fact "colour"/],
+    ['a pack naming a missing catalogue', 'us-fda/1.2.0.json', (j) => { j.deviceTypes = 'fda-device-types@9.0.0'; }, /us-fda\/1\.2\.0\.json at \/deviceTypes: fda-device-types@9\.0\.0 is not in rules\/fda-device-types/],
+  ])('%s stops loading, naming file and path', (_what, file, edit, message) => {
+    const dir = withEdit(file, edit);
+    try {
+      expect(() => loadRegistry(dir)).toThrow(RuleLoadError);
+      expect(() => loadRegistry(dir)).toThrow(message);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('types of different classes fitting at once: requires review with the candidates (a catalogue where 892.2070 were class III)', () => {
+    const dir = withEdit('fda-device-types/1.0.0.json', (j) => { j.regulations['892.2070'].deviceClass = 'III'; });
+    try {
+      const reg = loadRegistry(dir, '2026-12-03');
+      const r = classify(reg, us({ intendedPurpose: 'Marks regions of interest on images to help the clinician find abnormalities.', medicalPurpose: 'diagnosis', significance: 'drive', intendedUsers: ['specialist_physician'], autonomy: 'assistive', inputs: ['medical_image'] }))
+        .results.find((x) => x.framework === 'us-fda')!;
+      expect(r).toMatchObject({ disposition: 'requires_review', class: null, pathway: null, missing: ['fdaProductCode'] });
+      expect(r.reasons.map((x) => x.rule)).toContain('fda.review.device_types_differ');
+      expect(new Set(r.deviceTypes!.matches.map((m) => m.deviceClass))).toEqual(new Set(['II', 'III']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the result with its device types renders to exactly the JSON of the localized result, in both languages', () => {
+    const { renderClassification } = require('../../src/classification/render') as typeof import('../../src/classification/render');
+    const { localizeClassification } = require('../../src/classification/localize') as typeof import('../../src/classification/localize');
+    const reg = testRegistry();
+    const record = classify(reg, us({ ...CXR_TRIAGE, fdaProductCode: 'ZZZ' }));
+    for (const lang of ['en', 'ru'] as const) {
+      const json = JSON.stringify(localizeClassification(record, reg, lang));
+      expect(json).toContain('"deviceTypes":{"catalogue":"fda-device-types@1.0.0"');
+      expect(renderClassification(record, reg, lang).toString('utf8')).toBe(json);
+    }
+  });
+});
