@@ -13,6 +13,9 @@ try {
     console.log(`${active} ${p.ruleset.padEnd(28)} ${String(p.pack.rules.length + p.pack.consequences.length).padStart(3)} rules  ${p.hash}`);
   }
   console.log(`evidence catalogue ${registry.catalogue.version}: ${registry.catalogue.items.length} items`);
+  for (const c of registry.deviceTypeCatalogues.values()) {
+    console.log(`device types ${c.ref}: ${c.records.length} product codes under ${Object.keys(c.catalogue.regulations).length} regulations  ${c.hash}`);
+  }
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);

@@ -2,6 +2,7 @@ import { sortCodes, type FindingRecord, type FrameworkOutcome } from '../ruleset
 import { evaluatePack, setDependencyFacts, type LoadedPack, type Registry } from '../rulesets/registry';
 import { evaluatePackReference } from '../rulesets/reference';
 import type { Facts, FactValue, Text } from '../rulesets/types';
+import { matchDeviceTypes, type DeviceTypeResult } from '../rulesets/device-types';
 import { findContradictions, type Contradiction } from './contradictions';
 import { deriveFacts } from './facts';
 import { ALL_JURISDICTIONS, jurisdictionsOf, type Profile } from './profile';
@@ -110,7 +111,10 @@ export function classify(registry: Registry, given: Profile, packs?: LoadedPack[
   const profile = settle(given) ?? given;
   const { shown, order } = packs ? { shown: packs, order: evaluationPlan(registry.evaluationOrder, packs) } : planFor(registry, profile);
   const run = begin(profile, order);
-  for (const pack of order) run.outcomes.set(pack.id, evaluatePack(pack, factsFor(run, pack)));
+  for (const pack of order) {
+    const types = pack.deviceTypes && matchDeviceTypes(pack.deviceTypes, run.facts, profile.intendedPurpose);
+    run.outcomes.set(pack.id, withDeviceTypes(pack, evaluatePack(pack, factsFor(run, pack)), types));
+  }
   return assemble(registry, profile, run, shown);
 }
 
@@ -118,9 +122,22 @@ export function classify(registry: Registry, given: Profile, packs?: LoadedPack[
 export async function classifyReference(registry: Registry, given: Profile, packs: LoadedPack[] = selectPacks(registry, given)): Promise<ClassificationRecord> {
   const profile = settle(given) ?? given;
   const run = begin(profile, evaluationPlan(registry.evaluationOrder, packs));
-  for (const pack of run.plan) run.outcomes.set(pack.id, await evaluatePackReference(pack, factsFor(run, pack)));
+  for (const pack of run.plan) {
+    const types = pack.deviceTypes && matchDeviceTypes(pack.deviceTypes, run.facts, profile.intendedPurpose);
+    run.outcomes.set(pack.id, withDeviceTypes(pack, await evaluatePackReference(pack, factsFor(run, pack)), types));
+  }
   return assemble(registry, profile, run, packs);
 }
+
+/** The device types join a result whose class is a device class (I, II or III), whatever the disposition. */
+function withDeviceTypes(pack: LoadedPack, outcome: FrameworkOutcome, types: DeviceTypeResult | undefined): FrameworkOutcome {
+  if (!types) return outcome;
+  const cls = outcome.class ?? outcome.provisionalClass;
+  if (cls === null || !DEVICE_CLASSES.has(cls) || !pack.classes.includes(cls)) return outcome;
+  outcome.deviceTypes = types;
+  return outcome;
+}
+const DEVICE_CLASSES: ReadonlySet<string> = new Set(['I', 'II', 'III']);
 
 function assemble(registry: Registry, profile: Profile, run: Run, shown: LoadedPack[]): ClassificationRecord {
   const { contradictions } = run;

@@ -60,6 +60,10 @@ export function deriveFacts(profile: Profile, contradictions: readonly Contradic
     fdaPredicate: profile.fdaPredicate ?? null,
     fdaProductCode: profile.fdaProductCode ?? null,
     contradictions: contradictions.map((c) => c.code),
+    fdaDeviceTypeCount: null, // regulations of the FDA device-type catalogue that fit (set by a pack that reads the catalogue; rulesets/device-types.ts)
+    fdaDeviceTypeClass: null, // the class of those regulations when they agree, else null
+    fdaProductCodeStatus: null, // declared fdaProductCode: fits | other_type | unknown (null: none declared)
+    fdaPredicateStatus: null, // declared fdaPredicate: fits | other_type | not_listed (null: none declared)
     // Written by each pack between its decision and consequence phases (see evaluatePack).
     class: null,
     classRank: -1,

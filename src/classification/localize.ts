@@ -2,6 +2,7 @@ import type { components } from '../generated/openapi';
 import type { Registry } from '../rulesets/registry';
 import type { EvidenceItemDef, Lang } from '../rulesets/types';
 import type { ClassificationRecord } from './classify';
+import { localizeDeviceTypeResult } from '../rulesets/device-types';
 
 export type ClassificationResult = components['schemas']['ClassificationResult'];
 export type EvidenceItem = components['schemas']['EvidenceItem'];
@@ -55,6 +56,7 @@ export function localizeClassification(record: ClassificationRecord, registry: R
       reasons: r.reasons.map((x) => ({ rule: x.rule, effect: x.effect, ...(x.class !== undefined ? { class: x.class } : {}), text: x.text[lang], source: x.source })),
       evidence: r.evidence,
       missing: r.missing,
+      ...(r.deviceTypes ? { deviceTypes: localizeDeviceTypeResult(r.deviceTypes, lang) } : {}),
     })),
     evidence: record.evidence.map((e) => {
       const def = registry.evidenceIndex.get(e.id);

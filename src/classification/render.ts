@@ -5,6 +5,7 @@ import type { ClassificationRecord } from './classify';
 import { localizeClassification } from './localize';
 import type { Summary } from './summary';
 import { ByteWriter } from '../platform/bytes';
+import { localizeDeviceType, type DeviceTypeRecord, type DeviceTypeResult } from '../rulesets/device-types';
 
 /**
  * The JSON of a classification as UTF-8 bytes, exactly JSON.stringify(localizeClassification(...))
@@ -117,6 +118,7 @@ export function renderClassification(record: ClassificationRecord, registry: Reg
     codes(r.evidence);
     text(',"missing":');
     codes(r.missing);
+    if (r.deviceTypes) deviceTypes(r.deviceTypes, lang);
     byte(0x7d);
   }
   text('],"evidence":[');
@@ -142,6 +144,28 @@ export function renderClassification(record: ClassificationRecord, registry: Reg
   }
   byte(0x7d);
   return out.take();
+}
+
+// A device type is one frozen record per product code (rulesets/device-types.ts): encoded once per language.
+const deviceType = (d: DeviceTypeRecord, lang: Lang) => memoized(d, lang, () => q(localizeDeviceType(d, lang)));
+
+function deviceTypes(d: DeviceTypeResult, lang: Lang): void {
+  text(',"deviceTypes":{"catalogue":');
+  quoted(d.catalogue);
+  text(',"catalogueHash":');
+  quoted(d.catalogueHash);
+  text(',"fit":');
+  quoted(d.fit);
+  text(',"productCode":');
+  code(d.productCode);
+  text(',"predicate":');
+  code(d.predicate);
+  text(',"matches":[');
+  for (let i = 0; i < d.matches.length; i++) {
+    if (i) byte(COMMA);
+    bytes(deviceType(d.matches[i], lang));
+  }
+  text(']}');
 }
 
 /** The summary: codes and dates written directly, who does third-party assessment from the pack's memoized text. */

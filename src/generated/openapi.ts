@@ -72,6 +72,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/device-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** FDA device types of the catalogue (21 CFR classification regulation and product code), searched by product code, regulation number or words of the title in English or Russian, with cursor pagination */
+        get: operations["listDeviceTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/device-types/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One FDA device type by product code, with its regulation, special controls, the De Novo that created it and public decisions under it */
+        get: operations["getDeviceType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/systems": {
         parameters: {
             query?: never;
@@ -814,6 +848,51 @@ export interface components {
             reasons: components["schemas"]["Reason"][];
             evidence: string[];
             missing: string[];
+            deviceTypes?: components["schemas"]["DeviceTypeMatch"];
+        };
+        /** @description The FDA device types (21 CFR classification regulation and product code) that fit the profile, from the catalogue version the rule pack reads (us-fda 1.2.0 and later; device classes only). `fit`: `none` (a De Novo), `one` (the codes share one regulation: 510(k), its decisions are candidate predicates), `several` (codes under different regulations: declare `fdaProductCode`). `productCode` and `predicate` say how the declared values compare (null: none declared). */
+        DeviceTypeMatch: {
+            /** @description `fda-device-types@<version>`, pinned by the rule pack version */
+            catalogue: string;
+            catalogueHash: string;
+            /** @enum {string} */
+            fit: "none" | "one" | "several";
+            /** @enum {string|null} */
+            productCode: "fits" | "other_type" | "unknown" | null;
+            /** @enum {string|null} */
+            predicate: "fits" | "other_type" | "not_listed" | null;
+            matches: components["schemas"]["DeviceType"][];
+        };
+        DeviceType: {
+            productCode: string;
+            /** @description 21 CFR section, e.g. 892.2080 */
+            regulation: string;
+            regulationTitle: string;
+            /** @description The product code's device name */
+            name: string;
+            /** @enum {string} */
+            deviceClass: "I" | "II" | "III";
+            identification: {
+                /** @description The regulation's identification paragraph (a), in English */
+                text: string;
+                /** @description true: word for word from 21 CFR; false: a paraphrase (the text was not found) */
+                quoted: boolean;
+            };
+            specialControls: null | {
+                citation: string;
+                summary: string;
+            };
+            deNovo: null | components["schemas"]["DeviceDecision"];
+            /** @description Public 510(k) or De Novo decisions under the code (candidate predicates) */
+            decisions: components["schemas"]["DeviceDecision"][];
+            /** @description The regulation's source, then the product code's (binding where the text or FDA record was found) */
+            sources: components["schemas"]["Source"][];
+        };
+        DeviceDecision: {
+            number: string;
+            device: string;
+            /** Format: date */
+            date: string;
         };
         Finding: {
             code: string;
@@ -1604,6 +1683,82 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    listDeviceTypes: {
+        parameters: {
+            query?: {
+                /** @description A product code (`QFM`), a regulation number or its start (`892.2080`, `892`), or words (all must occur) of the title, the identification or the names in English or Russian (`triage`, `сетчатка`) */
+                q?: string;
+                /** @description A catalogue version (default the one in effect today) */
+                version?: string;
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description `ru` or `en` (default `en`) */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of device types, in catalogue order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description `fda-device-types@<version>` */
+                        catalogue: string;
+                        catalogueHash: string;
+                        items: components["schemas"]["DeviceType"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getDeviceType: {
+        parameters: {
+            query?: {
+                /** @description A catalogue version (default the one in effect today) */
+                version?: string;
+            };
+            header?: {
+                /** @description `ru` or `en` (default `en`) */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description FDA product code (three capital letters) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        catalogue: string;
+                        catalogueHash: string;
+                        deviceType: components["schemas"]["DeviceType"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
     listSystems: {

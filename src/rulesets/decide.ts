@@ -1,5 +1,6 @@
 import type { ConsequenceEvent, DecisionEvent, FactValue, Rule, Source, Text } from './types';
 import type { LoadedPack } from './registry';
+import type { DeviceTypeResult } from './device-types';
 
 /**
  * Turns the rules that fired into a framework's answer. Pure: the same fired rules, given in pack
@@ -27,6 +28,8 @@ export type FrameworkOutcome = {
   evidence: string[];
   missing: string[];
   findings: FindingRecord[];
+  /** The FDA device types that fit (packs that read the device-type catalogue, device classes only). */
+  deviceTypes?: DeviceTypeResult;
 };
 
 export type Decision = {

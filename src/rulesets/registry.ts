@@ -6,6 +6,7 @@ import { canonicalHash } from '../platform/canonical';
 import { ALL_FACTS, DECISION_FACTS } from '../classification/facts';
 import { compileRules, type CompiledRules } from './compile';
 import { decide, finish, packTables, setConsequenceFacts, type FrameworkOutcome, type PackTables } from './decide';
+import { CATALOGUE_DIR, catalogueFiles, compileCatalogue, type DeviceTypeCatalogue, type LoadedDeviceTypes } from './device-types';
 import type { ConsequenceEvent, DecisionEvent, EvidenceCatalogue, Facts, FactValue, RulePack } from './types';
 
 const camel = (id: string) => id.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
@@ -40,6 +41,8 @@ export type LoadedPack = {
   dependencyFactNames: string[];
   /** What each rule contributes when it fires, built once. */
   tables: PackTables;
+  /** The FDA device-type catalogue the pack reads (its `deviceTypes`), compiled. */
+  deviceTypes?: LoadedDeviceTypes;
   decision: CompiledRules<DecisionEvent>;
   consequences: CompiledRules<ConsequenceEvent>;
 };
@@ -58,6 +61,11 @@ export type Registry = {
   catalogue: EvidenceCatalogue;
   catalogueHash: string;
   evidenceIndex: Map<string, EvidenceCatalogue['items'][number]>;
+  /** Every FDA device-type catalogue version, by `fda-device-types@<version>`. */
+  deviceTypeCatalogues: Map<string, LoadedDeviceTypes>;
+  /** The catalogue version in effect on a date (the highest whose effectiveDate has come), if any. */
+  deviceTypesOn: (date: string) => LoadedDeviceTypes | undefined;
+  readonly deviceTypes: LoadedDeviceTypes | undefined;
 };
 
 /** Display order of the frameworks; packs of other frameworks follow alphabetically. */
@@ -201,9 +209,26 @@ export function loadRegistry(rulesDir: string, today?: string): Registry {
     }
   });
 
+  const validateDeviceTypes = schemaValidator(rulesDir, 'fda-device-types.schema.json');
+  const deviceTypeCatalogues = new Map<string, LoadedDeviceTypes>();
+  for (const file of catalogueFiles(rulesDir)) {
+    const shown = show(file);
+    const catalogue = readJson(file, shown) as DeviceTypeCatalogue;
+    if (!validateDeviceTypes(catalogue)) {
+      const e = firstError(validateDeviceTypes.errors);
+      throw new RuleLoadError(shown, e.path, e.message);
+    }
+    if (!file.endsWith(`${catalogue.version}.json`)) throw new RuleLoadError(shown, '/version', `must equal the file name`);
+    if (!catalogue.changelog.some((c) => c.version === catalogue.version)) throw new RuleLoadError(shown, '/changelog', `has no entry for version ${catalogue.version}`);
+    const loaded = compileCatalogue(catalogue, shown, DECISION_FACTS, (path, message) => {
+      throw new RuleLoadError(shown, path, message);
+    });
+    deviceTypeCatalogues.set(loaded.ref, loaded);
+  }
+
   const packs: LoadedPack[] = [];
   for (const dir of readdirSync(rulesDir).sort()) {
-    if (dir === 'schemas' || dir === 'evidence' || dir.startsWith('.')) continue;
+    if (dir === 'schemas' || dir === 'evidence' || dir === CATALOGUE_DIR || dir.startsWith('.')) continue;
     const full = join(rulesDir, dir);
     if (!statSync(full).isDirectory()) continue;
     if (dir === 'workflow') continue;
@@ -220,7 +245,12 @@ export function loadRegistry(rulesDir: string, today?: string): Registry {
       if (!pack.changelog.some((c) => c.version === pack.version)) {
         throw new RuleLoadError(shown, '/changelog', `has no entry for version ${pack.version}`);
       }
-      packs.push(loadPack(pack, shown, new Set(evidenceIndex.keys())));
+      const loaded = loadPack(pack, shown, new Set(evidenceIndex.keys()));
+      if (pack.deviceTypes !== undefined) {
+        loaded.deviceTypes = deviceTypeCatalogues.get(pack.deviceTypes);
+        if (!loaded.deviceTypes) throw new RuleLoadError(shown, '/deviceTypes', `${pack.deviceTypes} is not in rules/${CATALOGUE_DIR}`);
+      }
+      packs.push(loaded);
     }
   }
   if (packs.length === 0) throw new RuleLoadError(show(rulesDir), '', 'no rule packs found');
@@ -246,6 +276,8 @@ export function loadRegistry(rulesDir: string, today?: string): Registry {
     return view;
   };
   const clock = today === undefined ? utcDateClock() : () => today;
+  const deviceTypesOn = (date: string) =>
+    [...deviceTypeCatalogues.values()].filter((c) => c.catalogue.effectiveDate <= date).sort((a, b) => semverCompare(b.version, a.version))[0];
   activeOn(clock()); // a pack set that cannot be evaluated today stops the service now, not at a request
   return {
     packs: packs.sort((a, b) => frameworkOrder(a.id, b.id) || semverCompare(b.version, a.version)),
@@ -260,6 +292,11 @@ export function loadRegistry(rulesDir: string, today?: string): Registry {
     catalogue,
     catalogueHash: canonicalHash(catalogue),
     evidenceIndex,
+    deviceTypeCatalogues,
+    deviceTypesOn,
+    get deviceTypes() {
+      return deviceTypesOn(clock());
+    },
   };
 }
 

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Contract } from '../platform/contract';
 import type { Db } from '../platform/db';
-import { notFound } from '../platform/errors';
+import { AppError, notFound } from '../platform/errors';
+import { seqCursor } from '../platform/cursor';
+import { localizeDeviceType, searchDeviceTypes, type LoadedDeviceTypes } from './device-types';
 import { operation } from '../platform/routes';
 import { localizeEvidenceItem, pickLanguage } from '../classification/localize';
 import { canonicalHash } from '../platform/canonical';
@@ -71,4 +73,43 @@ export function rulesetRoutes(app: FastifyInstance, deps: { contract: Contract; 
       items: registry.catalogue.items.map((i) => localizeEvidenceItem(i, lang)),
     };
   });
+
+  // The FDA device-type catalogue: for vendors and reviewers (any signed-in caller).
+  const catalogueFor = (version: string | undefined, lang: Lang): LoadedDeviceTypes => {
+    const found = version ? registry.deviceTypeCatalogues.get(`fda-device-types@${version}`) : registry.deviceTypes;
+    if (!found) {
+      const what = version ? `fda-device-types@${version}` : 'fda-device-types';
+      throw new AppError(404, 'not-found', lang === 'ru' ? 'Не найдено' : 'Not found', lang === 'ru' ? `Каталог типов изделий ${what} не загружен` : `Device-type catalogue ${what} is not loaded`);
+    }
+    return found;
+  };
+
+  operation(app, deps.contract, 'listDeviceTypes', async (request) => {
+    const lang = pickLanguage(request.headers['accept-language']);
+    const { q, version, limit = 50, cursor } = request.query as { q?: string; version?: string; limit?: number; cursor?: string };
+    const dt = catalogueFor(version, lang);
+    const from = cursor ? deviceTypeCursor.decode(cursor) : 0;
+    const hits = searchDeviceTypes(dt, q);
+    const page = hits.slice(from, from + limit);
+    return {
+      catalogue: dt.ref,
+      catalogueHash: dt.hash,
+      items: page.map((i) => localizeDeviceType(dt.records[i], lang)),
+      nextCursor: from + limit < hits.length ? deviceTypeCursor.encode(from + limit) : null,
+    };
+  });
+
+  operation(app, deps.contract, 'getDeviceType', async (request) => {
+    const lang = pickLanguage(request.headers['accept-language']);
+    const { code } = request.params as { code: string };
+    const { version } = request.query as { version?: string };
+    const dt = catalogueFor(version, lang);
+    const at = dt.byCode.get(code);
+    if (at === undefined) {
+      throw new AppError(404, 'not-found', lang === 'ru' ? 'Не найдено' : 'Not found', lang === 'ru' ? `Кода продукции ${code} нет в каталоге ${dt.ref}` : `Product code ${code} is not in ${dt.ref}`);
+    }
+    return { catalogue: dt.ref, catalogueHash: dt.hash, deviceType: localizeDeviceType(dt.records[at], lang) };
+  });
 }
+
+const deviceTypeCursor = seqCursor('dt');

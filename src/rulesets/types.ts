@@ -47,6 +47,8 @@ export type RulePack = {
   classes: string[];
   notApplicableClass: string;
   dependsOn?: string[];
+  /** The FDA device-type catalogue version this pack reads, e.g. fda-device-types@1.0.0. */
+  deviceTypes?: string;
   pathways?: Record<string, string | null>;
   thirdParty?: Record<string, Text>;
   sources: Array<{ id: string; ref: string; status: SourceStatus; url?: string }>;

@@ -26,6 +26,7 @@ function packsOf(registry: Registry, results: VersionRow['classification']['resu
   return results.map((r) => {
     const p = registry.byRuleset.get(r.ruleset);
     if (!p || p.hash !== r.rulesetHash) throw new Error(`rule pack ${r.ruleset} is not loaded`);
+    if (r.deviceTypes && p.deviceTypes?.hash !== r.deviceTypes.catalogueHash) throw new Error(`device-type catalogue ${r.deviceTypes.catalogue} is not loaded as pinned`);
     return p;
   });
 }

@@ -46,7 +46,8 @@ const ROWS: Row[] = [
   ['CDS guidance 2026: preventive-screening reminders on discrete vitals (not a pattern)', cds({ medicalPurpose: 'screening', significance: 'inform', inputs: ['discrete_vitals', 'ehr_structured'] }), 'not_device', 'determined', 'fda.cds.c1_met', 'none'],
 
   // FDA CDS guidance: device CDS, one criterion failed.
-  ['criterion 1: CT image analysis for a radiologist', cds({ inputs: ['medical_image'], autonomy: 'assistive', intendedUsers: ['specialist_physician'] }), 'II', 'determined', 'fda.cds.c1_fails', 'de_novo'],
+  // us-fda@1.2.0: image analysis for a clinician fits existing CADe regulations (892.2070, 892.2090): 510(k), 21 CFR 892.1(b).
+  ['criterion 1: CT image analysis for a radiologist', cds({ inputs: ['medical_image'], autonomy: 'assistive', intendedUsers: ['specialist_physician'] }), 'II', 'determined', 'fda.cds.c1_fails', '510k'],
   ['criterion 1: ECG waveform analysis for arrhythmia', cds({ medicalPurpose: 'monitoring', inputs: ['physiological_waveform'] }), 'II', 'determined', 'fda.cds.c1_fails', 'de_novo'],
   ['criterion 1: analysis of a signal from an IVD analyser', cds({ inputs: ['ivd_signal'] }), 'II', 'determined', 'fda.cds.c1_fails', 'de_novo'],
   ['criterion 1: clinical photograph of a skin lesion (cf. dental image analyzer SBC, DEN230035)', cds({ inputs: ['camera_photo'], intendedUsers: ['specialist_physician'] }), 'II', 'determined', 'fda.cds.c1_fails_photo_video', 'de_novo'],
@@ -63,7 +64,7 @@ const ROWS: Row[] = [
 
   // CDS guidance 2026: enforcement discretion for a single clinically appropriate recommendation.
   ['CDS 2026: single guideline-directed therapy recommendation for a physician', cds({ medicalPurpose: 'treatment', autonomy: 'assistive' }), 'enforcement_discretion', 'determined', 'fda.discretion.single_recommendation', 'none'],
-  ['CDS 2026: no discretion for clinical image analysis', cds({ autonomy: 'assistive', inputs: ['medical_image'] }), 'II', 'determined', 'fda.cds.c1_fails', 'de_novo'],
+  ['CDS 2026: no discretion for clinical image analysis', cds({ autonomy: 'assistive', inputs: ['medical_image'] }), 'II', 'determined', 'fda.cds.c1_fails', '510k'],
   ['CDS 2026: no discretion for a time-sensitive risk prediction', cds({ autonomy: 'assistive', timeCritical: true }), 'II', 'determined', 'fda.cds.c4_fails_time_critical', 'de_novo'],
   ['CDS 2026: no discretion for outputs on unverifiable sources', cds({ autonomy: 'assistive', reviewableBasis: false }), 'II', 'determined', 'fda.cds.c4_fails_basis', 'de_novo'],
   ['CDS 2026: a triage notification is not a single recommendation', cds({ medicalPurpose: 'triage', autonomy: 'triage_notification' }), 'II', 'determined', 'fda.cds.c3_fails_specific_output', 'de_novo'],
@@ -76,13 +77,15 @@ const ROWS: Row[] = [
 
   // openFDA records.
   ['IDx-DR, DEN180001 (PIB, 886.1100): autonomous diabetic-retinopathy detection, De Novo', us({ medicalPurpose: 'screening', significance: 'treat_or_diagnose', situations: ['serious'], intendedUsers: ['physician', 'other_hcp'], autonomy: 'autonomous', inputs: ['medical_image'], modelType: 'deep_learning' }), 'II', 'determined', 'fda.class.ii_de_novo', 'de_novo'],
-  ['IDx-DR, K203629: 510(k) citing DEN180001', us({ medicalPurpose: 'screening', significance: 'treat_or_diagnose', situations: ['serious'], intendedUsers: ['physician', 'other_hcp'], autonomy: 'autonomous', inputs: ['medical_image'], modelType: 'deep_learning', fdaPredicate: 'DEN180001' }), 'II', 'determined', 'fda.class.ii_510k', '510k'],
-  ['Viz.ai ContaCT, DEN170073 (QAS, 892.2080): LVO triage notification on CT', us({ medicalPurpose: 'triage', significance: 'drive', situations: ['critical'], intendedUsers: ['specialist_physician'], autonomy: 'triage_notification', inputs: ['medical_image'], timeCritical: true, modelType: 'deep_learning' }), 'II', 'determined', 'fda.class.ii_de_novo', 'de_novo'],
-  ['later LVO triage software, 510(k) under QAS', us({ medicalPurpose: 'triage', significance: 'drive', situations: ['critical'], intendedUsers: ['specialist_physician'], autonomy: 'triage_notification', inputs: ['medical_image'], timeCritical: true, modelType: 'deep_learning', fdaPredicate: 'QAS' }), 'II', 'determined', 'fda.class.ii_510k', '510k'],
-  ['QVD, DEN220063: ML quantitative imaging software with change control plan', us({ medicalPurpose: 'diagnosis', significance: 'inform', situations: ['serious'], intendedUsers: ['specialist_physician'], autonomy: 'assistive', inputs: ['medical_image'], modelType: 'deep_learning', learningMode: 'periodic_retraining', changeControlPlan: true }), 'II', 'determined', 'fda.class.ii_de_novo', 'de_novo'],
+  ['IDx-DR, K203629: 510(k) citing DEN180001', us({ medicalPurpose: 'screening', significance: 'treat_or_diagnose', situations: ['serious'], intendedUsers: ['physician', 'other_hcp'], autonomy: 'autonomous', inputs: ['medical_image'], modelType: 'deep_learning', fdaPredicate: 'DEN180001' }), 'II', 'determined', 'fda.class.device_type_ii', '510k'],
+  // us-fda@1.2.0: the De Novo created 892.2080; a profile like ContaCT's now fits that type and goes 510(k).
+  ['Viz.ai ContaCT, DEN170073 (QAS, 892.2080): LVO triage notification on CT', us({ medicalPurpose: 'triage', significance: 'drive', situations: ['critical'], intendedUsers: ['specialist_physician'], autonomy: 'triage_notification', inputs: ['medical_image'], timeCritical: true, modelType: 'deep_learning' }), 'II', 'determined', 'fda.class.device_type_ii', '510k'],
+  ['later LVO triage software, 510(k) under QAS', us({ medicalPurpose: 'triage', significance: 'drive', situations: ['critical'], intendedUsers: ['specialist_physician'], autonomy: 'triage_notification', inputs: ['medical_image'], timeCritical: true, modelType: 'deep_learning', fdaPredicate: 'QAS' }), 'II', 'determined', 'fda.class.device_type_ii', '510k'],
+  ['QVD, DEN220063: ML quantitative imaging software with change control plan', us({ medicalPurpose: 'diagnosis', significance: 'inform', situations: ['serious'], intendedUsers: ['specialist_physician'], autonomy: 'assistive', inputs: ['medical_image'], modelType: 'deep_learning', learningMode: 'periodic_retraining', changeControlPlan: true }), 'II', 'determined', 'fda.class.device_type_ii', '510k'],
   ['Sepsis ImmunoScore, DEN230036 (SAK): sepsis risk from EHR and lab data', us({ medicalPurpose: 'diagnosis', significance: 'drive', situations: ['critical'], intendedUsers: ['physician'], autonomy: 'assistive', inputs: ['ehr_structured', 'ivd_signal', 'discrete_vitals'], timeCritical: true, reviewableBasis: true, modelType: 'classical_ml' }), 'II', 'determined', 'fda.cds.c1_fails', 'de_novo'],
-  ['Paige Prostate, DEN200080: whole-slide-image second reader for pathologists', us({ medicalPurpose: 'diagnosis', significance: 'drive', situations: ['serious'], intendedUsers: ['specialist_physician'], autonomy: 'assistive', inputs: ['medical_image'], modelType: 'deep_learning' }), 'II', 'determined', 'fda.class.ii_de_novo', 'de_novo'],
-  ['mammography CADe/x, 510(k) under QDQ (892.2090)', us({ medicalPurpose: 'screening', significance: 'drive', situations: ['serious'], intendedUsers: ['specialist_physician'], autonomy: 'assistive', inputs: ['medical_image'], modelType: 'deep_learning', fdaPredicate: 'QDQ' }), 'II', 'determined', 'fda.class.ii_510k', '510k'],
+  // us-fda@1.2.0: the De Novo created 864.3750; a profile like Paige's now fits it and goes 510(k).
+  ['Paige Prostate, DEN200080: whole-slide-image second reader for pathologists', us({ intendedPurpose: 'Identifies areas suspicious for cancer on digitized whole slide images of prostate needle biopsies for the pathologist.', medicalPurpose: 'diagnosis', significance: 'drive', situations: ['serious'], intendedUsers: ['specialist_physician'], autonomy: 'assistive', inputs: ['medical_image'], modelType: 'deep_learning' }), 'II', 'determined', 'fda.class.device_type_ii', '510k'],
+  ['mammography CADe/x, 510(k) under QDQ (892.2090)', us({ medicalPurpose: 'screening', significance: 'drive', situations: ['serious'], intendedUsers: ['specialist_physician'], autonomy: 'assistive', inputs: ['medical_image'], modelType: 'deep_learning', fdaPredicate: 'QDQ' }), 'II', 'determined', 'fda.class.device_type_ii', '510k'],
 
   // Class III: only where FDA judges it high risk; the reference cannot tell, so a reviewer decides.
   ['§4.7 high risk: autonomous diagnosis in a critical situation, death or irreversible harm', us({ medicalPurpose: 'diagnosis', significance: 'treat_or_diagnose', situations: ['critical'], worstCaseHarm: 'death_or_irreversible', intendedUsers: ['specialist_physician'], autonomy: 'autonomous', inputs: ['medical_image'] }), 'II', 'requires_review', 'fda.review.class_iii_autonomous_critical', null],
@@ -215,7 +218,9 @@ describe('us-fda: pathway, PCCP and evidence', () => {
   const device = cds({ inputs: ['medical_image'], autonomy: 'assistive', modelType: 'deep_learning' });
 
   test('510(k) when a predicate is declared, De Novo otherwise; none outside device classes', () => {
-    expect(fda(device).pathway).toBe('de_novo');
+    // us-fda@1.2.0: CADe image analysis fits existing device types, so it is 510(k) without a predicate too.
+    expect(fda(device).pathway).toBe('510k');
+    expect(fda({ ...device, inputs: ['ehr_structured'], reviewableBasis: false }).pathway).toBe('de_novo');
     expect(fda({ ...device, fdaPredicate: 'K203629' }).pathway).toBe('510k');
     expect(fda({ ...cds(), fdaPredicate: 'K203629' })).toMatchObject({ class: 'not_device', pathway: 'none' });
   });
@@ -236,8 +241,9 @@ describe('us-fda: pathway, PCCP and evidence', () => {
   test('device evidence follows the US FDA column of the catalogue', () => {
     const cleared = ['E01', 'E02', 'E03', 'E04', 'E05', 'E06', 'E07', 'E08', 'E09', 'E10', 'E11', 'E12', 'E13', 'E14', 'E16', 'E17', 'E18', 'E20', 'E21'];
     expect(fda({ ...device, fdaPredicate: 'QDQ' }).evidence).toEqual(cleared);
-    // A De Novo grant adds the public decision summary.
-    expect(fda(device).evidence).toEqual([...cleared, 'E24'].sort());
+    // A De Novo grant adds the public decision summary; a device type that fits needs none.
+    expect(fda(device).evidence).toEqual(cleared);
+    expect(fda({ ...device, inputs: ['ehr_structured'], reviewableBasis: false }).evidence).toContain('E24');
     const ruleBased = fda(cds({ reviewableBasis: false, modelType: 'rule_based' })).evidence;
     expect(ruleBased).not.toContain('E11');
     expect(ruleBased).not.toContain('E07');

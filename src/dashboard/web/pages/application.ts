@@ -29,6 +29,27 @@ export function profileView(profile: Schemas['Profile']): HTMLElement {
   return h('dl', { class: 'kv profile' }, ...Object.entries(profile).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, showValue(v))]));
 }
 
+/** The FDA device types a result matched: regulation, product code, class, special controls, decisions and sources. */
+export function deviceTypesView(d: NonNullable<Schemas['FrameworkResult']['deviceTypes']>): HTMLElement {
+  const lead = d.fit === 'none' ? 'deviceTypesNone' : d.fit === 'one' ? 'deviceTypesOne' : 'deviceTypesSeveral';
+  const decision = (x: Schemas['DeviceDecision']) => `${x.number} — ${x.device} (${formatDate(x.date)})`;
+  return h('div', { class: 'device-types', 'data-catalogue': d.catalogue },
+    h('h4', {}, t('deviceTypes')),
+    h('p', {}, t(lead, { catalogue: d.catalogue })),
+    d.productCode ? h('p', { class: 'muted' }, t('declaredCode', { status: d.productCode })) : null,
+    d.predicate ? h('p', { class: 'muted' }, t('declaredPredicate', { status: d.predicate })) : null,
+    ...d.matches.map((m) => h('section', { class: 'device-type', 'data-product-code': m.productCode },
+      h('h5', {}, h('code', {}, m.productCode), ` — ${m.name}`),
+      h('dl', { class: 'kv' },
+        h('dt', {}, t('regulationLabel')), h('dd', {}, `21 CFR ${m.regulation} — ${m.regulationTitle}`),
+        h('dt', {}, t('deviceClassLabel')), h('dd', {}, m.deviceClass),
+        h('dt', {}, t('identificationLabel')), h('dd', {}, h('q', { lang: 'en' }, m.identification.text), m.identification.quoted ? '' : ` (${t('paraphrased')})`),
+        h('dt', {}, t('specialControls')), h('dd', {}, m.specialControls ? `${m.specialControls.citation}: ${m.specialControls.summary}` : t('noSpecialControls')),
+        m.deNovo ? h('dt', {}, t('deNovoLabel')) : null, m.deNovo ? h('dd', {}, decision(m.deNovo)) : null,
+        h('dt', {}, t('candidatePredicates')), h('dd', {}, m.decisions.length ? h('ul', {}, ...m.decisions.map((x) => h('li', {}, decision(x)))) : '—'),
+        h('dt', {}, t('sources')), h('dd', {}, h('ul', {}, ...m.sources.map((s) => h('li', {}, sourceView(s)))))))));
+}
+
 /** One framework's result: reasons with their sources, obligations, counterfactuals. */
 export function frameworkDetails(r: Schemas['FrameworkResult'], counterfactuals: Schemas['Counterfactual'][], open: boolean): HTMLElement {
   const cfs = counterfactuals.filter((c) => c.framework === r.framework);
@@ -42,6 +63,7 @@ export function frameworkDetails(r: Schemas['FrameworkResult'], counterfactuals:
       x.class ? badge(x.class, 'class') : null, ' ',
       h('span', { class: 'reason-text' }, x.text), ' ',
       sourceView(x.source)))),
+    r.deviceTypes ? deviceTypesView(r.deviceTypes) : null,
     r.obligations.length ? h('h4', {}, t('obligations')) : null,
     r.obligations.length ? h('ul', {}, ...r.obligations.map((o) => h('li', {}, o.text, o.appliesFrom ? ` (${formatDate(o.appliesFrom)})` : '', ' ', sourceView(o.source)))) : null,
     h('h4', {}, t('counterfactuals')),
