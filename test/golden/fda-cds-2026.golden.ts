@@ -36,8 +36,8 @@ const single = (medicalPurpose: Profile['medicalPurpose'], inputs: Profile['inpu
 /** V.C: a device function; facts the example states. */
 const fn = (medicalPurpose: Profile['medicalPurpose'], inputs: Profile['inputs'], extra: Partial<Profile> = {}): P =>
   ({ medicalPurpose, significance: 'treat_or_diagnose', intendedUsers: ['physician'], autonomy: 'assistive', inputs, ...extra });
-const physiological = { sensorMeasures: ['physiological'] } as const;
-const urgent = { timeCritical: true, situations: ['critical'] } as const;
+const physiological: Partial<Profile> = { sensorMeasures: ['physiological'] };
+const urgent: Partial<Profile> = { timeCritical: true, situations: ['critical'] };
 
 const rows: GoldenRow[] = [
   // §IV(1): not every signal acquisition is a device.

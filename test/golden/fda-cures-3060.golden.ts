@@ -1,4 +1,4 @@
-import type { GoldenRow, GoldenTable, Inexpressible } from './types';
+import type { Expectation, GoldenRow, GoldenTable, Inexpressible } from './types';
 
 /**
  * FDA "Changes to Existing Medical Software Policies Resulting from Section 3060 of the 21st
@@ -12,7 +12,7 @@ type P = GoldenRow['profile'];
 const row = (section: string, example: string, profile: P, expect: GoldenRow['expect'], note?: string): GoldenRow => ({
   doc: DOC, section, example, profile: { jurisdictions: ['US'], ...profile }, expect, ...(note ? { note } : {}),
 });
-const nd = (rule: string) => [{ framework: 'us-fda', class: 'not_device', disposition: 'determined', pathway: 'none', rule }];
+const nd = (rule: string): Expectation[] => [{ framework: 'us-fda', class: 'not_device', disposition: 'determined', pathway: 'none', rule }];
 const mdds = (inputs: P['inputs'], users: P['intendedUsers'] = ['physician']): P =>
   ({ medicalPurpose: 'monitoring', dataAction: 'store_transfer_display', intendedUsers: users, autonomy: 'advisory', inputs, modelType: 'rule_based' });
 

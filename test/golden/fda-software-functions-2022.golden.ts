@@ -50,8 +50,8 @@ const selfCare = (medicalPurpose: Profile['medicalPurpose'], inputs: Profile['in
 /** A simple calculation for clinicians (§V.B(3)). */
 const calculator = (medicalPurpose: Profile['medicalPurpose'], inputs: Profile['inputs'], users: Profile['intendedUsers'] = ['physician']): P =>
   ({ medicalPurpose, significance: 'inform', dataAction: 'fixed_calculation', intendedUsers: users, autonomy: 'advisory', inputs, modelType: 'rule_based' });
-const physiological = { sensorMeasures: ['physiological'] } as const;
-const activity = { sensorMeasures: ['activity'] } as const;
+const physiological: Partial<Profile> = { sensorMeasures: ['physiological'] };
+const activity: Partial<Profile> = { sensorMeasures: ['activity'] };
 
 const A = 'Appendix A';
 const B = 'Appendix B';
