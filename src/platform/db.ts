@@ -11,7 +11,7 @@ export type DbConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATA_D
   Partial<Pick<Config, 'DB_POOL_MAX' | 'DB_CONNECT_TIMEOUT_MS' | 'DB_ACQUIRE_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS'>>;
 
 export type DbOptions = {
-  /** Start the embedded database in memory from this dump (`dumpDataDir` tarball; tests). */
+  /** Start the embedded database from this dump (`dumpDataDir` tarball; tests): in memory when DATA_DIR is empty, else into a new data directory. */
   loadDataDir?: string;
   /**
    * When another live process (the service) holds the embedded database, go through its socket
@@ -69,6 +69,8 @@ export type DbHealth = {
   retryAfterSeconds: number;
   fault(err: unknown): void;
   ok(): void;
+  /** Lets the next query through as a trial even within the second (readiness probes). */
+  trialNext(): void;
 };
 
 const healthOf = new WeakMap<object, DbHealth>();
@@ -89,6 +91,7 @@ function newHealth(): DbHealth & { admit(): boolean } {
       else down = { reason, since: new Date(), lastTrial: Date.now() };
     },
     ok() { down = undefined; },
+    trialNext() { if (down) down.lastTrial = 0; },
     /** May a query go to the database now? Always when available; one a second when not. */
     admit(): boolean {
       if (!down) return true;
@@ -133,9 +136,9 @@ export function createDb(config: DbConfig, pglite?: unknown, options: DbOptions 
     target = Promise.resolve(config.DATABASE_URL!);
   } else {
     embedded = (async () => {
-      if (options.loadDataDir) return startEmbedded({ loadDataDir: options.loadDataDir });
+      if (options.loadDataDir && !config.DATA_DIR) return startEmbedded({ loadDataDir: options.loadDataDir });
       try {
-        return await startEmbedded({ dataDir: resolve(config.DATA_DIR, 'pglite') });
+        return await startEmbedded({ dataDir: resolve(config.DATA_DIR, 'pglite'), loadDataDir: options.loadDataDir });
       } catch (err) {
         if (err instanceof DatabaseLockedError && options.attach && runningEmbedded(config.DATA_DIR)) return undefined;
         throw err;
@@ -164,6 +167,8 @@ export function createDb(config: DbConfig, pglite?: unknown, options: DbOptions 
       } as Knex.PgConnectionConfig;
     },
     searchPath: postgres ? [schema] : undefined,
+    // knex would print connection errors to stdout; a fault is logged once per request as a 503.
+    log: { warn: () => {}, error: () => {}, deprecate: () => {}, debug: () => {} },
     acquireConnectionTimeout: config.DB_ACQUIRE_TIMEOUT_MS ?? 5000,
     pool: {
       min: 0,

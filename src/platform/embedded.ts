@@ -106,7 +106,7 @@ export async function startEmbedded(options: { dataDir?: string; loadDataDir?: s
       throw err;
     }
   }
-  const hostOptions: HostOptions = { dataDir: options.dataDir && resolve(options.dataDir), loadDataDir: options.loadDataDir, socketPath: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`) };
+  const hostOptions: HostOptions = { dataDir: options.dataDir ? resolve(options.dataDir) : undefined, loadDataDir: options.loadDataDir, socketPath: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`) };
   const entry = workerEntry();
   const worker = new Worker(entry.file, { workerData: { medaiPgliteHost: true, options: hostOptions }, execArgv: entry.execArgv });
   const cleanup = () => {

@@ -15,7 +15,8 @@
  * Started by `startEmbedded` (embedded.ts) with `workerData: HostOptions`; it posts
  * `{ type: 'ready' }` or `{ type: 'error', message }`, and closes on `{ type: 'close' }`.
  */
-import { readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
@@ -23,7 +24,7 @@ import { PGlite } from '@electric-sql/pglite';
 export type HostOptions = {
   /** A persistent data directory (the service). */
   dataDir?: string;
-  /** A dump (`dumpDataDir` tarball) to start an in-memory database from (tests). */
+  /** A dump (`dumpDataDir` tarball) to start from: in memory, or into a new `dataDir` (tests). */
   loadDataDir?: string;
   /** The Unix socket to listen on. */
   socketPath: string;
@@ -37,9 +38,11 @@ const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
 type Conn = { id: number; socket: Socket; buffer: Buffer; messages: Buffer[]; closed: boolean };
 
 export async function host(options: HostOptions, post: (message: unknown) => void): Promise<() => Promise<void>> {
-  const db = options.loadDataDir
-    ? new PGlite({ loadDataDir: new Blob([readFileSync(options.loadDataDir)]) })
-    : new PGlite(options.dataDir);
+  const fresh = !options.dataDir || !existsSync(join(options.dataDir, 'PG_VERSION'));
+  const db = new PGlite({
+    dataDir: options.dataDir,
+    ...(options.loadDataDir && fresh ? { loadDataDir: new Blob([readFileSync(options.loadDataDir)]) } : {}),
+  });
   await db.waitReady;
 
   let owner: Conn | null = null;
