@@ -52,6 +52,12 @@ export async function host(options: HostOptions, post: (message: unknown) => voi
   const conns = new Set<Conn>();
   let running = false;
   let nextId = 1;
+  /**
+   * The backend's answer to a startup packet (authentication ok, parameters, ready). The session
+   * is one and the same for every connection, so after the first it is replayed at once: opening a
+   * connection never waits for another connection's transaction.
+   */
+  let startupReply: Buffer | undefined;
 
   /** Frames complete messages out of a connection's bytes; answers SSL requests with 'N'. */
   function frame(conn: Conn): void {
@@ -125,7 +131,13 @@ export async function host(options: HostOptions, post: (message: unknown) => voi
           conn.socket.end();
           continue;
         }
-        await execute(message, (data) => { if (!conn.closed) conn.socket.write(Buffer.from(data)); });
+        const out: Buffer[] = [];
+        await execute(message, (data) => {
+          const chunk = Buffer.from(data);
+          if (type === 0) out.push(chunk);
+          if (!conn.closed) conn.socket.write(chunk);
+        });
+        if (type === 0 && !startupReply) startupReply = Buffer.concat(out);
         const boundary = type === 0 /* startup */ || type === 0x53 /* Sync */ || type === 0x51 /* Query */;
         midExchange = !boundary;
         if (boundary && !db.isInTransaction()) {
@@ -149,6 +161,10 @@ export async function host(options: HostOptions, post: (message: unknown) => voi
     socket.on('data', (data) => {
       conn.buffer = conn.buffer.length ? Buffer.concat([conn.buffer, data]) : data;
       frame(conn);
+      if (startupReply && conn.messages[0]?.[0] === 0) {
+        conn.messages.shift();
+        socket.write(startupReply);
+      }
       if (owner === conn) void run();
       else wantTurn(conn);
     });

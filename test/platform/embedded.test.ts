@@ -36,13 +36,17 @@ describe('embedded PGlite in a worker thread', () => {
     await a.query('create table t_owner (n int)');
     await a.query('begin');
     await a.query('insert into t_owner values ($1)', [1]);
+    // Opening a connection does not wait for the transaction; its statements do.
+    const late = await client();
     let seen: number | undefined;
+    const lateQuery = late.query('select 1 as one');
     const bQuery = b.query('select count(*)::int as n from t_owner').then((r) => { seen = r.rows[0].n; });
     await new Promise((r) => setTimeout(r, 300));
     expect(seen).toBeUndefined(); // still waiting: it would otherwise have read the uncommitted row
     await a.query('rollback');
     await bQuery;
     expect(seen).toBe(0);
+    expect((await lateQuery).rows[0].one).toBe(1);
   });
 
   test('parameterised statements of many connections at once each get their own answer', async () => {
