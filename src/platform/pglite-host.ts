@@ -58,6 +58,18 @@ export async function host(options: HostOptions, post: (message: unknown) => voi
    * connection never waits for another connection's transaction.
    */
   let startupReply: Buffer | undefined;
+  {
+    // Answered once before any client connects (this also warms the backend up).
+    const params = Buffer.from('user\0postgres\0database\0postgres\0\0');
+    const packet = Buffer.alloc(8 + params.length);
+    packet.writeInt32BE(packet.length, 0);
+    packet.writeInt32BE(PROTOCOL_3, 4);
+    params.copy(packet, 8);
+    const out: Buffer[] = [];
+    await execute(packet, (data) => out.push(Buffer.from(data)));
+    startupReply = Buffer.concat(out);
+    await db.query('select 1');
+  }
 
   /** Frames complete messages out of a connection's bytes; answers SSL requests with 'N'. */
   function frame(conn: Conn): void {

@@ -4,6 +4,7 @@ import { createDb, type Db } from '../../src/platform/db';
 import { testConfig, testRegistry } from '../helpers/app';
 import { databaseKind, openTestDb, usingPostgres, type TestDb } from '../helpers/db';
 import { FaultyProxy } from '../helpers/proxy';
+import type { EmbeddedConnection } from '../../src/platform/embedded';
 import { TEMPLATE_FILE } from '../helpers/template';
 
 /**
@@ -20,8 +21,7 @@ describe(`database faults on ${databaseKind}`, () => {
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    let proxyTarget: Parameters<NonNullable<Parameters<typeof createDb>[2]>['via'] & object>[0] | undefined;
-    const via = async (target: typeof proxyTarget & object) => {
+    const via = async (target: EmbeddedConnection | string) => {
       proxy = new FaultyProxy(target);
       return proxy.start();
     };
