@@ -26,6 +26,13 @@ const connectionOf = (socketDir: string): EmbeddedConnection => ({ host: socketD
 
 type LockContent = { pid: number; socketDir: string; startedAt: string };
 
+/** Lock files this process holds: a lock naming this pid but not held here is stale (a container restarted with the same pid). */
+const heldHere = new Set<string>();
+
+function holderAlive(lockFile: string, pid: number): boolean {
+  return pid === process.pid ? heldHere.has(lockFile) : alive(pid);
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -47,7 +54,9 @@ function takeLock(lockFile: string, socketDir: string): () => void {
       const content: LockContent = { pid: process.pid, socketDir, startedAt: new Date().toISOString() };
       writeSync(fd, JSON.stringify(content));
       closeSync(fd);
+      heldHere.add(lockFile);
       return () => {
+        heldHere.delete(lockFile);
         try {
           const now = JSON.parse(readFileSync(lockFile, 'utf8')) as LockContent;
           if (now.pid === process.pid && now.socketDir === socketDir) unlinkSync(lockFile);
@@ -58,13 +67,13 @@ function takeLock(lockFile: string, socketDir: string): () => void {
     }
     let held: LockContent | undefined;
     try { held = JSON.parse(readFileSync(lockFile, 'utf8')) as LockContent; } catch { /* half-written or unreadable */ }
-    if (held && alive(held.pid)) throw new DatabaseLockedError(lockFile, held.pid, held.socketDir);
+    if (held && holderAlive(lockFile, held.pid)) throw new DatabaseLockedError(lockFile, held.pid, held.socketDir);
     if (!held) {
       // Being written by another starter this instant, or garbage: look again shortly.
       const until = Date.now() + 200;
       while (Date.now() < until) { /* a brief spin; this runs once at start */ }
       try { held = JSON.parse(readFileSync(lockFile, 'utf8')) as LockContent; } catch { /* garbage */ }
-      if (held && alive(held.pid)) throw new DatabaseLockedError(lockFile, held.pid, held.socketDir);
+      if (held && holderAlive(lockFile, held.pid)) throw new DatabaseLockedError(lockFile, held.pid, held.socketDir);
     }
     try { unlinkSync(lockFile); } catch { /* someone else removed it */ }
   }
@@ -76,7 +85,7 @@ export function runningEmbedded(dataDir: string): EmbeddedConnection | undefined
   const lockFile = resolve(dataDir, 'pglite.lock');
   try {
     const held = JSON.parse(readFileSync(lockFile, 'utf8')) as LockContent;
-    if (alive(held.pid) && existsSync(join(held.socketDir, `.s.PGSQL.${SOCKET_PORT}`))) return connectionOf(held.socketDir);
+    if (holderAlive(lockFile, held.pid) && existsSync(join(held.socketDir, `.s.PGSQL.${SOCKET_PORT}`))) return connectionOf(held.socketDir);
   } catch { /* no lock, or unreadable */ }
   return undefined;
 }

@@ -102,6 +102,11 @@ describe('one opener per data directory', () => {
     writeFileSync(join(dir, 'pglite.lock'), JSON.stringify({ pid: Number(gone), socketDir: '/nonexistent', startedAt: new Date().toISOString() }));
     const again = await startEmbedded({ dataDir: join(dir, 'pglite') });
     await again.close();
+    // So is one naming this very process's pid when this process does not hold it (a container
+    // restarted after a crash often gets the same pid).
+    writeFileSync(join(dir, 'pglite.lock'), JSON.stringify({ pid: process.pid, socketDir: '/nonexistent', startedAt: new Date().toISOString() }));
+    const restarted = await startEmbedded({ dataDir: join(dir, 'pglite') });
+    await restarted.close();
   });
 
   test('the admin command line, run while the service holds the database, writes through it: nothing is lost', async () => {
