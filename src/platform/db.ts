@@ -120,7 +120,6 @@ export function createDb(config: DbConfig, pglite?: unknown, options: DbOptions 
       client: ClientPgLite,
       dialect: 'postgres',
       connection: (() => ({ pglite })) as unknown as Knex.StaticConnectionConfig,
-      // The first query waits for initdb (seconds, minutes on a loaded machine).
       acquireConnectionTimeout: 600_000,
       migrations: { directory: MIGRATIONS_DIR, loadExtensions: ['.js'] },
     });
