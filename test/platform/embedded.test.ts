@@ -6,6 +6,10 @@ import { Client } from 'pg';
 import { createDb } from '../../src/platform/db';
 import { DatabaseLockedError, startEmbedded, type Embedded } from '../../src/platform/embedded';
 import { TEMPLATE_FILE } from '../helpers/template';
+import { usingPostgres } from '../helpers/db';
+
+// The embedded database itself; the template it starts from is made on the PGlite run only.
+const describeEmbedded = usingPostgres ? describe.skip : describe;
 
 /**
  * The embedded database in its own thread, served over the PostgreSQL wire protocol: one session
@@ -13,7 +17,7 @@ import { TEMPLATE_FILE } from '../helpers/template';
  * running while it works; its data directory has one opener, and the admin command line goes
  * through the running service.
  */
-describe('embedded PGlite in a worker thread', () => {
+describeEmbedded('embedded PGlite in a worker thread', () => {
   let embedded: Embedded;
   const clients: Client[] = [];
   const client = async () => {
@@ -81,7 +85,7 @@ describe('embedded PGlite in a worker thread', () => {
   });
 });
 
-describe('one opener per data directory', () => {
+describeEmbedded('one opener per data directory', () => {
   let dir: string;
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'medai-lock-')); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -107,7 +111,7 @@ describe('one opener per data directory', () => {
     writeFileSync(join(dir, 'pglite.lock'), JSON.stringify({ pid: process.pid, socketDir: '/nonexistent', startedAt: new Date().toISOString() }));
     const restarted = await startEmbedded({ dataDir: join(dir, 'pglite') });
     await restarted.close();
-  });
+  }, 300_000); // four database starts: minutes on a loaded machine
 
   test('the admin command line, run while the service holds the database, writes through it: nothing is lost', async () => {
     const service = createDb({ DATABASE_SCHEMA: 'public', DATA_DIR: dir }, undefined, { loadDataDir: TEMPLATE_FILE });
@@ -128,5 +132,5 @@ describe('one opener per data directory', () => {
     } finally {
       await service.destroy();
     }
-  });
+  }, 300_000); // a database start and a command-line process: minutes on a loaded machine
 });
