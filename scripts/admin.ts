@@ -11,6 +11,7 @@ import { generatePassword } from '../src/identity/passwords';
 import type { OrganisationRow } from '../src/identity/repository';
 import { LANGUAGES, ORGANISATION_KINDS, ROLES, ROLES_BY_KIND, type Language, type OrganisationKind, type Role } from '../src/identity/types';
 import { createDb, migrate } from '../src/platform/db';
+import { DatabaseLockedError } from '../src/platform/embedded';
 import { AppError } from '../src/platform/errors';
 import { seedDemo, type DemoSummary } from '../src/demo/seed';
 import { loadRegistry } from '../src/rulesets/registry';
@@ -261,7 +262,9 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const db = createDb(config);
+  // With the service up on the embedded database, the commands go through the service's own
+  // database thread (its socket); a second opener of the data directory is refused.
+  const db = createDb(config, undefined, { attach: true });
   try {
     await migrate(db);
     const identity = createIdentityService({ db, config });
@@ -275,6 +278,10 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((e) => {
+    if (e instanceof DatabaseLockedError) {
+      process.stderr.write(`admin refused: ${e.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`admin failed: ${e instanceof Error ? e.stack : String(e)}\n`);
     process.exit(1);
   });

@@ -15,6 +15,10 @@ export const CONFIG_SCHEMA = {
       description: 'PostgreSQL connection string (`postgres://user@host:5432/db`). Unset: the embedded PGlite database under `DATA_DIR`.',
     },
     DATABASE_SCHEMA: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$', default: 'public', description: 'PostgreSQL schema for the tables (created when missing). PostgreSQL only.' },
+    DB_POOL_MAX: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'Most database connections the service holds open (the embedded database serves them one transaction at a time).' },
+    DB_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 600000, default: 5000, description: 'How long opening a database connection may take before the attempt fails (the database is then reported unavailable).' },
+    DB_ACQUIRE_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 600000, default: 5000, description: 'How long a request waits for a free connection of the pool before it gets 503 with `Retry-After`.' },
+    DB_STATEMENT_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 3600000, default: 30000, description: 'Longest a statement may run: PostgreSQL cancels it (`statement_timeout`); the driver gives up 1 s later on any database that does not answer (503).' },
     DATA_DIR: { type: 'string', default: './data', description: 'Directory of the embedded database (PGlite) and other local data.' },
     RULES_DIR: { type: 'string', default: './rules', description: 'Directory of the rule packs, the evidence catalogue and their JSON Schemas.' },
     MIGRATE_ON_START: { type: 'boolean', default: true, description: 'Run pending migrations when the service starts.' },
@@ -53,6 +57,10 @@ export type Config = {
   HOST: string;
   DATABASE_URL?: string;
   DATABASE_SCHEMA: string;
+  DB_POOL_MAX: number;
+  DB_CONNECT_TIMEOUT_MS: number;
+  DB_ACQUIRE_TIMEOUT_MS: number;
+  DB_STATEMENT_TIMEOUT_MS: number;
   DATA_DIR: string;
   RULES_DIR: string;
   MIGRATE_ON_START: boolean;

@@ -1,6 +1,7 @@
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { RuleLoadError } from './rulesets/registry';
+import { DatabaseLockedError } from './platform/embedded';
 
 /** Reads the config, builds the app, listens, and closes gracefully on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -10,7 +11,7 @@ async function main(): Promise<void> {
     app = await buildApp(config);
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof RuleLoadError) {
+    if (err instanceof ConfigError || err instanceof RuleLoadError || err instanceof DatabaseLockedError) {
       process.stderr.write(`medai-risk cannot start: ${err.message}\n`);
       process.exit(2);
     }

@@ -118,6 +118,17 @@ export function classify(registry: Registry, given: Profile, packs?: LoadedPack[
   return assemble(registry, profile, run, shown);
 }
 
+/**
+ * Only the per-framework outcomes of a classification: no profile hash, findings or evidence
+ * union. Counterfactual search evaluates dozens of variants and reads only their classes.
+ */
+export function classifyOutcomes(registry: Registry, given: Profile, packs: LoadedPack[]): FrameworkOutcome[] {
+  const profile = settle(given) ?? given;
+  const run = begin(profile, evaluationPlan(registry.evaluationOrder, packs));
+  for (const pack of run.plan) run.outcomes.set(pack.id, evaluatePack(pack, factsFor(run, pack)));
+  return packs.map((p) => run.outcomes.get(p.id)!);
+}
+
 /** The same classification through json-rules-engine itself (the reference evaluator). */
 export async function classifyReference(registry: Registry, given: Profile, packs: LoadedPack[] = selectPacks(registry, given)): Promise<ClassificationRecord> {
   const profile = settle(given) ?? given;

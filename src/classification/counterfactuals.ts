@@ -1,6 +1,6 @@
 import type { LoadedPack, Registry } from '../rulesets/registry';
 import type { Text } from '../rulesets/types';
-import { classify } from './classify';
+import { classifyOutcomes } from './classify';
 import { AUTONOMY_ORDER, HARM_ORDER, LAY_USERS, SIGNIFICANCE_ORDER, SITUATION_ORDER, type Profile } from './profile';
 
 /**
@@ -102,7 +102,8 @@ export function counterfactuals(registry: Registry, profile: Profile, results: A
     if (rank === 0) continue;
     const target = pack.classes[rank - 1];
     const classOf = (p: Profile) => {
-      const res = classify(registry, p, [pack]).results[0];
+      // Only the class is read: no profile hash or findings for a variant.
+      const res = classifyOutcomes(registry, p, [pack])[0];
       return res.disposition === 'determined' ? res.class : null;
     };
     const singles = LEVERS.map((l) => l.apply(profile)).filter((x): x is NonNullable<typeof x> => x !== null);

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import type { components } from '../generated/openapi';
+import { pickLanguage } from '../classification/localize';
+import { DatabaseUnavailableError, faultReason, isConnectionFault } from './db';
 
 /** RFC 9457 problem details (openapi.yaml `Problem`): the one error shape of the service. */
 export type Problem = components['schemas']['Problem'];
@@ -63,6 +65,20 @@ function send(reply: FastifyReply, request: FastifyRequest, p: Omit<Problem, 'ty
   return reply.status(p.status).type('application/problem+json').send(body);
 }
 
+/**
+ * The database is unreachable, frozen or out of connections: 503 with `Retry-After`, in the
+ * caller's language, so clients back off and retry instead of seeing a 500.
+ */
+function databaseUnavailable(reply: FastifyReply, request: FastifyRequest, err: unknown) {
+  const retryAfter = err instanceof DatabaseUnavailableError ? err.retryAfterSeconds : 2;
+  request.log.warn({ reason: faultReason(err) }, 'database unavailable');
+  reply.header('retry-after', String(retryAfter));
+  const ru = pickLanguage(request.headers['accept-language']) === 'ru';
+  return send(reply, request, ru
+    ? { code: 'database-unavailable', status: 503, title: 'База данных недоступна', detail: `Служба временно не может обратиться к базе данных; повторите запрос через ${retryAfter} с` }
+    : { code: 'database-unavailable', status: 503, title: 'Database unavailable', detail: `The service cannot reach its database at the moment; retry in ${retryAfter} s` });
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError & { validationContext?: string }, request, reply) => {
     if (err.validation) {
@@ -91,6 +107,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
       return send(reply, request, { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: err.message });
     }
+    if (isConnectionFault(err)) return databaseUnavailable(reply, request, err);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) {
       request.log.error({ err }, 'unhandled error');

@@ -2,13 +2,26 @@ import type { Knex } from 'knex';
 import { RuleLoadError, type LoadedPack } from './registry';
 import type { RulePack } from './types';
 
-/** Keeps every rule pack a stored classification was pinned to, by hash, so it can be replayed. */
-export async function pinPacks(trx: Knex, packs: LoadedPack[]): Promise<void> {
-  if (packs.length === 0) return;
-  await trx('rulesets')
-    .insert(packs.map((p) => ({ hash: p.hash, ruleset: p.ruleset, framework: p.id, version: p.version, content: JSON.stringify(p.pack) })))
+/** Per database handle, the hashes of the packs this process knows are stored. */
+const pinned = new WeakMap<object, Set<string>>();
+
+/**
+ * Keeps every rule pack a stored classification was pinned to, by hash, so it can be replayed.
+ * A pack is content-addressed and never removed, so each is sent to the database once per
+ * process (all six are ≈ 196 KB), not once per registration. Call it with the database handle,
+ * before the transaction of the rows that point at the packs: a pack stored by a transaction
+ * that then rolls back would otherwise be remembered as stored.
+ */
+export async function pinPacks(db: Knex, packs: LoadedPack[]): Promise<void> {
+  let known = pinned.get(db.client);
+  if (!known) pinned.set(db.client, (known = new Set()));
+  const missing = packs.filter((p) => !known.has(p.hash));
+  if (missing.length === 0) return;
+  await db('rulesets')
+    .insert(missing.map((p) => ({ hash: p.hash, ruleset: p.ruleset, framework: p.id, version: p.version, content: JSON.stringify(p.pack) })))
     .onConflict('hash')
     .ignore();
+  for (const p of missing) known.add(p.hash);
 }
 
 export async function findStoredPack(db: Knex, framework: string, version: string): Promise<RulePack | undefined> {

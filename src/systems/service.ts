@@ -65,8 +65,8 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
       const now = new Date().toISOString();
       const system: SystemRow = { id: randomUUID(), seq: 0, organisationId: ctx.principal.organisation.id, name: profile.name, manufacturer: profile.manufacturer.name, currentVersion: 1, createdAt: now, updatedAt: now };
       const current: VersionRow = { systemId: system.id, number: 1, profile, profileHash: classification.profileHash, classification, changeAssessment: null, createdAt: now };
+      await pinPacks(db, packsOf(registry, classification.results));
       await db.transaction(async (trx) => {
-        await pinPacks(trx, packsOf(registry, classification.results));
         await repo.insertSystem(trx, system);
         await repo.insertVersion(trx, current);
         await audit(trx, ctx, 'system.register', system.id, null, {
@@ -82,6 +82,7 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
       await visible(db, ctx, systemId);
       requireVendor(ctx);
       const classification = await classifyWithCounterfactuals(profile);
+      await pinPacks(db, packsOf(registry, classification.results));
       return db.transaction(async (trx) => {
         const system = await visible(trx, ctx, systemId, true);
         const previous = await repo.findVersion(trx, systemId, system.currentVersion);
@@ -90,7 +91,6 @@ export function createSystemsService(deps: { db: Knex; registry: Registry; class
         const now = new Date().toISOString();
         const changeAssessment = assessChange(previous, { number, profile, classification });
         const version: VersionRow = { systemId, number, profile, profileHash: classification.profileHash, classification, changeAssessment, createdAt: now };
-        await pinPacks(trx, packsOf(registry, classification.results));
         await repo.insertVersion(trx, version);
         await repo.setCurrentVersion(trx, systemId, number, now);
         await audit(trx, ctx, 'system.version', systemId, { version: previous.number, profileHash: previous.profileHash }, {

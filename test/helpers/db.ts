@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import knexFactory from 'knex';
 import { createDb, migrate, type Db } from '../../src/platform/db';
 import { TEMPLATE_FILE } from './template';
@@ -17,7 +15,7 @@ export type TestDb = { db: Db; close: () => Promise<void>; schema: string };
 export async function openTestDb(): Promise<TestDb> {
   if (usingPostgres) {
     const schema = `t_${randomBytes(6).toString('hex')}`;
-    const db = createDb({ DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: schema, DATA_DIR: '' });
+    const db = createDb({ DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: schema, DATA_DIR: '', DB_CONNECT_TIMEOUT_MS: 60_000, DB_ACQUIRE_TIMEOUT_MS: 60_000 });
     await migrate(db);
     return {
       db,
@@ -30,17 +28,18 @@ export async function openTestDb(): Promise<TestDb> {
       },
     };
   }
-  const pglite = new PGlite({ loadDataDir: new Blob([readFileSync(TEMPLATE_FILE)]) });
-  // Started before it is handed out: a suite that never queries must not leave PGlite starting up
-  // after the test environment is gone (jest would then never exit).
-  await pglite.waitReady;
-  const db = createDb({ DATABASE_SCHEMA: 'public', DATA_DIR: '' }, pglite);
+  // The real path of the service: PGlite in a worker thread, reached over its socket by `pg`,
+  // started from the migrated template (a copy in memory).
+  // Generous timeouts: test runs share a busy machine (test/platform/db-faults.test.ts sets its own).
+  const db = createDb({ DATABASE_SCHEMA: 'public', DATA_DIR: '', DB_CONNECT_TIMEOUT_MS: 60_000, DB_ACQUIRE_TIMEOUT_MS: 60_000 }, undefined, { loadDataDir: TEMPLATE_FILE });
+  // Started before it is handed out: a suite that never queries must not leave the database
+  // thread starting up after the test environment is gone (jest would then never exit).
+  await db.raw('select 1');
   return {
     db,
     schema: 'public',
     close: async () => {
       await db.destroy();
-      if (!pglite.closed) await pglite.close();
     },
   };
 }

@@ -11,6 +11,8 @@ import { TEMPLATE_FILE } from './template';
 export default async function globalSetup(): Promise<void> {
   if (process.env.DATABASE_URL) return;
   const pglite = new PGlite();
+  // initdb first (seconds; over a minute on a loaded machine), not inside knex's connection timeout.
+  await pglite.waitReady;
   const db = createDb({ DATABASE_SCHEMA: 'public', DATA_DIR: '' }, pglite);
   await migrate(db);
   const dump = await pglite.dumpDataDir('none');
