@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { ErrorObject } from 'ajv';
-import type { Config } from './config';
+import { keySource, type Config } from './config';
 import { classificationRoutes } from './classification/routes';
 import { createClassifier, type Classifier } from './classification/service';
 import { loadContract, newAjv } from './platform/contract';
@@ -15,6 +15,9 @@ import { checkPinnedPacks } from './rulesets/store';
 import { createSystemsService } from './systems/service';
 import { systemRoutes } from './systems/routes';
 import { auditRoutes } from './audit/routes';
+import { createAuditAnchoring } from './audit/anchoring';
+import { attachAuditSigner } from './audit/log';
+import { createKeyStore, type KeyStore } from './platform/signing';
 import { certificationRoutes } from './certification/routes';
 import { createCertificationService } from './certification/service';
 import { loadWorkflow, type LoadedWorkflow } from './certification/workflow';
@@ -40,6 +43,8 @@ export type AppDeps = {
   logger?: FastifyServerOptions['logger'];
   /** A pino logger to use as it is (tests capture the log lines). */
   loggerInstance?: FastifyBaseLogger;
+  /** The signing keys already loaded (else from SIGNING_KEYS_DIR / AUDIT_SIGNING_KEY). */
+  keys?: KeyStore;
   /** Sees every route as it is added (the contract test lists them). */
   onRoute?: (route: RouteOptions) => void;
 };
@@ -72,13 +77,30 @@ export function requestId(header: string | string[] | undefined): string {
  * infrastructure, then routes. The database handle, the rule packs and the config are passed
  * in, so tests build as many apps as they like side by side.
  */
+/**
+ * Runs the migrations; with MIGRATION_DATABASE_URL, through a connection of its own as the
+ * tables' owner (the service's own role may then lack the rights to alter the audit trail).
+ */
+async function migrateAsOwner(config: Config, db: Db): Promise<void> {
+  if (!config.MIGRATION_DATABASE_URL || !config.DATABASE_URL) return migrate(db);
+  const owner = createDb({ ...config, DATABASE_URL: config.MIGRATION_DATABASE_URL });
+  try {
+    await migrate(owner);
+  } finally {
+    await owner.destroy();
+  }
+}
+
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const contract = loadContract();
   const registry = deps.registry ?? loadRegistry(config.RULES_DIR);
   const workflow = deps.workflow ?? loadWorkflow(config.RULES_DIR);
   const ownsDb = !deps.db;
   const db = deps.db ?? createDb(config);
-  if (ownsDb && config.MIGRATE_ON_START) await migrate(db);
+  if (ownsDb && config.MIGRATE_ON_START) await migrateAsOwner(config, db);
+  // The audit key signs every entry appended through this handle; the database never holds it.
+  const keys = deps.keys ?? createKeyStore(keySource(config), config.AUDIT_SIGNING_KEY);
+  attachAuditSigner(db, keys.audit.current);
   if (ownsDb) await checkPinnedPacks(db, registry.packs);
 
   const app = Fastify({
@@ -122,7 +144,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   identityRoutes(app, { contract, identity, config });
   systemRoutes(app, { contract, registry, systems });
   certificationRoutes(app, { contract, registry, certification, config });
-  auditRoutes(app, { contract, db });
+  const anchoring = createAuditAnchoring({ db, ring: keys.audit, checkpointSeconds: config.AUDIT_CHECKPOINT_SECONDS, log: app.log, now: deps.now });
+  anchoring.start();
+  app.addHook('onClose', async () => anchoring.stop());
+  auditRoutes(app, { contract, db, anchoring, publicKeys: () => keys.all() });
   reportRoutes(app, { contract, db, registry, certification, config, now: deps.now });
   statsRoutes(app, { contract, db, now: deps.now });
   await dashboardRoutes(app);
