@@ -5,7 +5,7 @@ import { keySource, type Config } from './config';
 import { classificationRoutes } from './classification/routes';
 import { createClassifier, type Classifier } from './classification/service';
 import { loadContract, newAjv } from './platform/contract';
-import { createDb, migrate, type Db } from './platform/db';
+import { createDb, migrateAsOwner, type Db } from './platform/db';
 import { docsRoutes } from './platform/docs';
 import { registerErrorHandling } from './platform/errors';
 import { healthRoutes } from './platform/health';
@@ -77,20 +77,6 @@ export function requestId(header: string | string[] | undefined): string {
  * infrastructure, then routes. The database handle, the rule packs and the config are passed
  * in, so tests build as many apps as they like side by side.
  */
-/**
- * Runs the migrations; with MIGRATION_DATABASE_URL, through a connection of its own as the
- * tables' owner (the service's own role may then lack the rights to alter the audit trail).
- */
-async function migrateAsOwner(config: Config, db: Db): Promise<void> {
-  if (!config.MIGRATION_DATABASE_URL || !config.DATABASE_URL) return migrate(db);
-  const owner = createDb({ ...config, DATABASE_URL: config.MIGRATION_DATABASE_URL });
-  try {
-    await migrate(owner);
-  } finally {
-    await owner.destroy();
-  }
-}
-
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const contract = loadContract();
   const registry = deps.registry ?? loadRegistry(config.RULES_DIR);
@@ -131,7 +117,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   const classifier = deps.classifier ?? createClassifier(registry, config.RULES_EVALUATOR);
   const identity = createIdentityService({ db, config, now: deps.now });
-  const certification = createCertificationService({ db, registry, workflow, config, now: deps.now });
+  const certification = createCertificationService({ db, registry, workflow, config, now: deps.now, keys });
   const systems = createSystemsService({ db, registry, classifier, onMaterialChange: (trx, ctx, id, version) => certification.markReReviewRequired(trx, ctx, id, version) });
 
   registerAuthentication(app, identity, { cookieSecure: config.COOKIE_SECURE });

@@ -25,14 +25,16 @@ export type AuditEntry = AuditEntryFields & { seq: number; prevHash: string; has
  * unsigned, and verification reports it.
  */
 const signers = new WeakMap<object, SigningKey>();
-const signerKey = (db: Knex | Knex.Transaction): object => (db as unknown as { client: { config: object } }).client.config;
+const signerKey = (db: Knex | Knex.Transaction): object | undefined => (db as unknown as { client?: { config?: object } }).client?.config;
 
 export function attachAuditSigner(db: Knex, key: SigningKey): void {
-  signers.set(signerKey(db), key);
+  const k = signerKey(db);
+  if (k) signers.set(k, key);
 }
 
 export function auditSignerOf(db: Knex | Knex.Transaction): SigningKey | undefined {
-  return signers.get(signerKey(db));
+  const k = signerKey(db);
+  return k ? signers.get(k) : undefined;
 }
 
 export type AuditFilter = { applicationId?: string; objectType?: string; objectId?: string; limit: number; afterSeq?: number };

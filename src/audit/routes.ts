@@ -17,7 +17,7 @@ const checkpointCursor = seqCursor('c');
  * The whole audit trail and its verification: admins only (an application's trail is under
  * certification). Its checkpoints and the public keys are public: outsiders keep them.
  */
-export function auditRoutes(app: FastifyInstance, deps: { contract: Contract; db: Knex; anchoring: AuditAnchoring; publicKeys: () => KeyRing[] }): void {
+export function auditRoutes(app: FastifyInstance, deps: { contract: Contract; db: Knex; anchoring: AuditAnchoring; publicKeys: () => Array<Pick<KeyRing, 'verifying'>> }): void {
   const { contract, db, anchoring } = deps;
 
   operation(app, contract, 'listAudit', async (request) => {

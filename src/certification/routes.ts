@@ -9,7 +9,7 @@ import { operation } from '../platform/routes';
 import type { Registry } from '../rulesets/registry';
 import type { Lang } from '../rulesets/types';
 import type { DocumentRow, EvidenceRow, IncidentRow } from './repository';
-import { etagOf, isOverdue, type ApplicationDetail, type CertificationService, type Ctx } from './service';
+import { etagOf, isOverdue, publicCertificateRecord, type ApplicationDetail, type CertificationService, type Ctx } from './service';
 
 const actor = (id: string | null, name: string | null) => ({ id, name });
 
@@ -194,11 +194,7 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
 
   operation(app, contract, 'getCertificate', async (request) => {
     const c = await certification.certificate(params(request).number);
-    return {
-      number: c.number, status: c.status, reReviewRequired: c.reReviewRequired, systemId: c.systemId, systemName: c.systemName, manufacturer: c.manufacturer,
-      version: c.version, centreName: c.centreName, applicationId: c.applicationId, issuedAt: c.issuedAt, validUntil: c.validUntil,
-      statusChangedAt: c.statusChangedAt, classes: c.classes, rulesets: c.rulesets, verificationUrl: c.verificationUrl,
-    };
+    return { ...publicCertificateRecord(c), signature: c.signature, auditCheckpoint: c.auditCheckpoint };
   });
 
   operation(app, contract, 'reportIncident', async (request, reply) => {

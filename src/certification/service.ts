@@ -3,6 +3,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Knex } from 'knex';
 import { appendAudit, readApplicationAudit, type AuditEntry } from '../audit/log';
+import { latestCheckpoint, type Checkpoint } from '../audit/anchor';
+import { signJws, type KeyStore } from '../platform/signing';
 import { perTier, type Config } from '../config';
 import { auditActor } from '../identity/service';
 import type { Principal } from '../identity/types';
@@ -76,6 +78,8 @@ export function createCertificationService(deps: {
   workflow: LoadedWorkflow;
   config: Pick<Config, 'REVIEW_DEADLINE_DAYS' | 'CERTIFICATE_VALIDITY_MONTHS' | 'DOCUMENTS_DIR' | 'PUBLIC_URL'>;
   now?: () => Date;
+  /** The centres' signing keys: a certificate's public record is signed with its centre's. */
+  keys?: Pick<KeyStore, 'centre'>;
 }) {
   const { db, registry, workflow, config } = deps;
   const clock = deps.now ?? (() => new Date());
@@ -83,6 +87,22 @@ export function createCertificationService(deps: {
   const deadlineDays = perTier(config.REVIEW_DEADLINE_DAYS, 'REVIEW_DEADLINE_DAYS');
   const validityMonths = perTier(config.CERTIFICATE_VALIDITY_MONTHS, 'CERTIFICATE_VALIDITY_MONTHS');
   const documentsDir = config.DOCUMENTS_DIR ? resolve(config.DOCUMENTS_DIR) : null;
+
+  /**
+   * The compact JWS (EdDSA) of a certificate's public record, by its centre's key (kid in the
+   * header; the key in /.well-known/jwks.json). Ed25519 signatures are deterministic: the same
+   * record gives the same JWS. Null when the centre has no key (SIGNING_KEYS_GENERATE=false).
+   */
+  function signCertificate(centreId: string, record: PublicCertificateRecord, issuer: string): string | null {
+    if (!deps.keys) return null;
+    let ring;
+    try {
+      ring = deps.keys.centre(centreId);
+    } catch {
+      return null;
+    }
+    return signJws(ring.current, { iss: issuer, sub: record.number, ...record }, 'medai-certificate+jwt');
+  }
 
   const audit = (trx: Knex.Transaction, ctx: Ctx, action: string, objectType: string, objectId: string, applicationId: string | null, before: unknown, after: unknown) =>
     appendAudit(trx, { actor: auditActor(ctx.principal), action, objectType, objectId, applicationId, before, after, requestId: ctx.requestId ?? null });
@@ -274,6 +294,15 @@ export function createCertificationService(deps: {
               next.decidedAt = at;
               break;
             case 'issue_certificate':
+              // The centre's signing key is loaded (or generated) before anything is issued: a
+              // certificate nobody could verify is not issued.
+              if (deps.keys) {
+                try {
+                  deps.keys.centre(a.centreId);
+                } catch {
+                  throw conflict(`The certification centre has no signing key installed (centre-${a.centreId}.pem in the service's key directory): no certificate is issued that nobody could verify`);
+                }
+              }
               next.certificateNumber = await issueCertificate(trx, ctx, next, at);
               break;
             case 'certificate_suspended':
@@ -442,7 +471,9 @@ export function createCertificationService(deps: {
       const system = (await systemsRepository.findSystem(db, c.systemId))!;
       const centre = await db('organisations').where({ id: c.centreId }).first('name');
       const status = c.status === 'valid' && c.validUntil <= nowIso() ? 'expired' : c.status;
-      return { ...c, status, systemName: system.name, manufacturer: system.manufacturer, centreName: centre.name as string, verificationUrl: `${config.PUBLIC_URL.replace(/\/$/, '')}/v1/certificates/${c.number}` };
+      const base = config.PUBLIC_URL.replace(/\/$/, '');
+      const record = publicCertificateRecord({ ...c, status, systemName: system.name, manufacturer: system.manufacturer, centreName: centre.name as string, verificationUrl: `${base}/v1/certificates/${c.number}` });
+      return { ...c, ...record, signature: signCertificate(c.centreId, record, base), auditCheckpoint: await latestCheckpoint(db) };
     },
 
     async reportIncident(ctx: Ctx, systemId: string, body: { severity: IncidentRow['severity']; description: string; occurredOn: string }): Promise<IncidentRow> {
@@ -559,3 +590,25 @@ export function isOverdue(a: Pick<ApplicationRow, 'deadline' | 'state'>, now: st
 }
 
 export type CertificationService = ReturnType<typeof createCertificationService>;
+
+/** What a certificate publishes (openapi.yaml `Certificate`, without its signature and checkpoint): what the JWS signs. */
+export type PublicCertificateRecord = {
+  number: string; status: string; reReviewRequired: boolean; systemId: string; systemName: string; manufacturer: string; version: number;
+  centreName: string; applicationId: string; issuedAt: string; validUntil: string; statusChangedAt: string;
+  classes: Array<{ framework: string; class: string | null; engineClass: string | null }>;
+  rulesets: Array<{ ruleset: string; hash: string }>;
+  verificationUrl: string;
+};
+
+export function publicCertificateRecord(c: PublicCertificateRecord): PublicCertificateRecord {
+  return {
+    number: c.number, status: c.status, reReviewRequired: c.reReviewRequired, systemId: c.systemId, systemName: c.systemName, manufacturer: c.manufacturer,
+    version: c.version, centreName: c.centreName, applicationId: c.applicationId, issuedAt: c.issuedAt, validUntil: c.validUntil,
+    statusChangedAt: c.statusChangedAt,
+    classes: c.classes.map((x) => ({ framework: x.framework, class: x.class, engineClass: x.engineClass })),
+    rulesets: c.rulesets.map((r) => ({ ruleset: r.ruleset, hash: r.hash })),
+    verificationUrl: c.verificationUrl,
+  };
+}
+
+export type { Checkpoint };

@@ -1335,6 +1335,16 @@ export interface components {
                 hash: string;
             }[];
             verificationUrl: string;
+            /**
+             * @description Compact JWS (RFC 7515, `alg: EdDSA`, `typ: medai-certificate+jwt`) of this record without
+             *     `signature` and `auditCheckpoint`, plus `iss` (the service's public URL) and `sub` (the
+             *     number), signed with the certifying centre's Ed25519 key; `kid` names it in
+             *     `/.well-known/jwks.json`. Verifiable offline; the assessment report PDF carries the same.
+             *     Null when the centre has no signing key.
+             */
+            signature?: string | null;
+            /** @description The latest signed checkpoint of the audit trail when this answer was made */
+            auditCheckpoint?: null | components["schemas"]["AuditCheckpoint"];
         };
         Incident: {
             /** Format: uuid */

@@ -52,3 +52,17 @@ export function createDb(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA'
 export async function migrate(db: Db): Promise<void> {
   await db.migrate.latest();
 }
+
+/**
+ * Runs the migrations; with MIGRATION_DATABASE_URL, through a connection of its own as the
+ * tables' owner (the service's own role may then lack the rights to alter the audit trail).
+ */
+export async function migrateAsOwner(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATA_DIR' | 'MIGRATION_DATABASE_URL'>, db: Db): Promise<void> {
+  if (!config.MIGRATION_DATABASE_URL || !config.DATABASE_URL) return migrate(db);
+  const owner = createDb({ ...config, DATABASE_URL: config.MIGRATION_DATABASE_URL });
+  try {
+    await migrate(owner);
+  } finally {
+    await owner.destroy();
+  }
+}

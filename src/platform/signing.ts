@@ -128,7 +128,7 @@ export function loadKeyRing(source: KeySource, name: string, pem?: string): KeyR
 }
 
 /** The public keys of every ring as a JWK Set (RFC 7517), current and retired, sorted by kid. */
-export function jwks(rings: KeyRing[]): { keys: PublicJwk[] } {
+export function jwks(rings: Array<Pick<KeyRing, 'verifying'>>): { keys: PublicJwk[] } {
   const seen = new Map<string, PublicJwk>();
   for (const ring of rings) for (const key of ring.verifying.values()) seen.set(thumbprint(key), publicJwk(key));
   return { keys: [...seen.values()].sort((a, b) => a.kid.localeCompare(b.kid)) };
@@ -154,14 +154,20 @@ export function createKeyStore(source: KeySource, auditPem?: string) {
   return {
     audit,
     centre,
-    all(): KeyRing[] {
+    /** Every public key to publish: the audit ring, every loaded centre's, and every centre key file (current or retired) in the directory. */
+    all(): Array<Pick<KeyRing, 'verifying'>> {
+      const rings: Array<Pick<KeyRing, 'verifying'>> = [audit, ...centres.values()];
       if (source.dir !== null && existsSync(source.dir)) {
-        for (const f of readdirSync(source.dir)) {
-          const m = /^centre-([0-9a-f-]{36})\.pem$/.exec(f);
-          if (m && !centres.has(m[1])) centre(m[1]);
+        const files = new Map<string, KeyObject>();
+        for (const f of readdirSync(source.dir).sort()) {
+          if (!/^centre-[0-9a-f-]{36}(\.[^/]+\.pub)?\.pem$/.test(f)) continue;
+          const path = join(source.dir, f);
+          const key = f.endsWith('.pub.pem') ? publicKeyFromPem(readFileSync(path, 'utf8'), path) : signingKeyFromPem(readFileSync(path, 'utf8'), path).publicKey;
+          files.set(thumbprint(key), key);
         }
+        rings.push({ verifying: files });
       }
-      return [audit, ...centres.values()];
+      return rings;
     },
   };
 }
