@@ -27,6 +27,23 @@ exports.up = async function up(knex) {
     for each row execute function audit_log_append_only()`);
   await knex.raw(`create trigger audit_checkpoints_no_truncate before truncate on audit_checkpoints
     for each statement execute function audit_log_append_only()`);
+  // Whatever default privileges granted on the two tables, no role but their owner (who runs the
+  // migrations) may change or empty them: the service's own role inserts and reads only.
+  await knex.raw(`
+    do $$
+    declare r record;
+    begin
+      for r in
+        select distinct g.grantee, g.table_name from information_schema.role_table_grants g
+        where g.table_schema = current_schema() and g.table_name in ('audit_log', 'audit_checkpoints')
+          and g.privilege_type in ('UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES')
+          and g.grantee <> (select tableowner from pg_tables where schemaname = current_schema() and tablename = g.table_name)
+      loop
+        execute format('revoke update, delete, truncate, trigger, references on %I from %s', r.table_name,
+          case when r.grantee = 'PUBLIC' then 'public' else quote_ident(r.grantee) end);
+      end loop;
+    end
+    $$`);
 };
 
 exports.down = async function down(knex) {

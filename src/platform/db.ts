@@ -24,7 +24,9 @@ export function createDb(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA'
         min: 0,
         max: 10,
         afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
-          conn.query(`create schema if not exists "${schema}"`, (err) => done(err, conn));
+          // Created only when missing: a service role without CREATE on the database (see the
+          // README on the two roles) connects to a schema the owner made.
+          conn.query(`do $$ begin if not exists (select 1 from pg_namespace where nspname = '${schema}') then create schema "${schema}"; end if; end $$`, (err) => done(err, conn));
         },
       },
       migrations: { directory: MIGRATIONS_DIR, schemaName: schema === 'public' ? undefined : schema, loadExtensions: ['.js'] },
