@@ -117,7 +117,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   const classifier = deps.classifier ?? createClassifier(registry, config.RULES_EVALUATOR);
   const identity = createIdentityService({ db, config, now: deps.now });
-  const certification = createCertificationService({ db, registry, workflow, config, now: deps.now, keys });
+  const certification = createCertificationService({ db, registry, workflow, config, now: deps.now, keys, confirmHours: config.FOUR_EYES_CONFIRM_HOURS });
   const systems = createSystemsService({ db, registry, classifier, onMaterialChange: (trx, ctx, id, version) => certification.markReReviewRequired(trx, ctx, id, version) });
 
   registerAuthentication(app, identity, { cookieSecure: config.COOKIE_SECURE });
@@ -133,6 +133,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const anchoring = createAuditAnchoring({ db, ring: keys.audit, checkpointSeconds: config.AUDIT_CHECKPOINT_SECONDS, log: app.log, now: deps.now });
   anchoring.start();
   app.addHook('onClose', async () => anchoring.stop());
+  // Four-eyes transitions nobody confirmed in time lapse (checked every minute).
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = setInterval(() => {
+    sweeping = certification.lapseUnconfirmed().catch((err: Error) => app.log.error({ err }, 'four-eyes lapse sweep failed'));
+  }, 60_000);
+  sweep.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    await sweeping;
+  });
   auditRoutes(app, { contract, db, anchoring, publicKeys: () => keys.all() });
   reportRoutes(app, { contract, db, registry, certification, config, now: deps.now });
   statsRoutes(app, { contract, db, now: deps.now });

@@ -55,6 +55,7 @@ export const CONFIG_SCHEMA = {
     },
     SIGNING_KEYS_GENERATE: { type: 'boolean', default: true, description: 'Generate a missing signing key into `SIGNING_KEYS_DIR` (mode 0600). `false`: a missing key stops the service (audit) or the approval (centre).' },
     AUDIT_SIGNING_KEY: { type: 'string', description: 'The audit signing key as PEM text (PKCS#8 Ed25519), instead of `SIGNING_KEYS_DIR/audit.pem`.' },
+    FOUR_EYES_CONFIRM_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 24, description: 'Hours a lead reviewer has to confirm a four-eyes transition that took effect at once (a suspension in the highest tier by a reviewer); unconfirmed, it lapses (undone, audited).' },
     AUDIT_CHECKPOINT_SECONDS: { type: 'integer', minimum: 0, maximum: 86400, default: 60, description: 'How often the head of the audit trail is verified and signed as a checkpoint, in seconds. 0: only on demand (`POST /v1/audit/checkpoints`).' },
   },
 } as const;
@@ -87,6 +88,7 @@ export type Config = {
   SIGNING_KEYS_GENERATE: boolean;
   AUDIT_SIGNING_KEY?: string;
   AUDIT_CHECKPOINT_SECONDS: number;
+  FOUR_EYES_CONFIRM_HOURS: number;
 };
 
 /** Where the signing keys come from (see SIGNING_KEYS_DIR). */

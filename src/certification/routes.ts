@@ -61,6 +61,7 @@ export function applicationDto(registry: Registry, d: ApplicationDetail, lang: L
     fourEyes: a.fourEyes,
     evidence: d.evidence.map((e) => evidenceDto(registry, e, d.documents, lang)),
     countersignatures: d.countersignatures.map((c) => ({ transition: c.transition, comment: c.comment, by: actor(c.actorId, c.actorName), at: c.at })),
+    pendingConfirmation: d.pendingConfirmation ? { ...d.pendingConfirmation, requestedBy: actor(d.pendingConfirmation.requestedBy.id, d.pendingConfirmation.requestedBy.name) } : null,
     history: d.history.map((h) => ({ transition: h.transition, from: h.fromState, to: h.toState as never, comment: h.comment, by: actor(h.actorId, h.actorName), at: h.at })),
     allowedTransitions: d.allowed.map(({ transition, blockedBy }) => ({ transition: transition.id, to: transition.to as never, commentRequired: transition.comment === 'required', blockedBy })),
   };

@@ -1301,6 +1301,15 @@ export interface components {
                 /** Format: date-time */
                 at: string;
             }[];
+            /** @description A four-eyes transition (highest tier) that took effect at once and lapses at `dueAt` unless a lead reviewer other than the one who took it confirms it (`POST …/countersignatures` with the transition) */
+            pendingConfirmation?: null | {
+                transition: string;
+                requestedBy: components["schemas"]["Actor"];
+                /** Format: date-time */
+                requestedAt: string;
+                /** Format: date-time */
+                dueAt: string;
+            };
             history: components["schemas"]["HistoryEntry"][];
             /** @description Transitions the caller's role may take from the current state, each with the guards that block it now */
             allowedTransitions: components["schemas"]["AllowedTransition"][];
