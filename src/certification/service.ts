@@ -420,7 +420,6 @@ export function createCertificationService(deps: {
           await audit(trx, ctx, 'application.four_eyes_confirmed', 'application', id, id, { transition: pending.transition, dueAt: isoOf(pending.due_at) }, { transition: pending.transition, comment: body.comment.trim() });
           return;
         }
-        if (t?.fourEyes === 'lead_confirmation') throw conflict(`No ${t.id} of this application waits for a lead reviewer's confirmation (none was taken by a reviewer, or it was confirmed, lapsed or overtaken)`);
         if (!t || !t.guards.includes('countersigned')) {
           throw invalid('/transition', `is not a decision that takes a countersignature (${workflow.transitions.filter((x) => x.guards.includes('countersigned')).map((x) => x.id).join(', ')})`);
         }
