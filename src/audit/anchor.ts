@@ -136,8 +136,11 @@ export async function verifyTrail(
   let afterSeq: number | null = null;
   if (start) {
     const upTo = Number((await conn('audit_log').where('seq', '<=', start.seq).count({ n: '*' }).first())!.n);
-    const at = (await conn('audit_log').where('seq', start.seq).first('hash')) as { hash: string } | undefined;
+    const row = (await conn<AuditRow>('audit_log').where('seq', start.seq).first()) as AuditRow | undefined;
+    const at = row ? auditEntryFromRow(row) : undefined;
     if (upTo !== start.entries || at?.hash !== start.hash) brk({ seq: start.seq, id: null, reason: 'checkpoint_anchor_mismatch' });
+    // The anchoring entry itself is re-hashed too (entries before it only by a full walk).
+    else if (entryHash(at.prevHash, at) !== at.hash) brk({ seq: at.seq, id: at.id, reason: 'hash_mismatch' });
     met.add(start.seq);
     prev = start.hash;
     count = start.entries;
