@@ -5,12 +5,14 @@
  * usage.
  */
 import { userInfo } from 'node:os';
-import { loadConfig, ConfigError } from '../src/config';
+import { keySource, loadConfig, ConfigError } from '../src/config';
+import { attachAuditSigner } from '../src/audit/log';
+import { createKeyStore } from '../src/platform/signing';
 import { createIdentityService, trusted, type IdentityService, type TrustedCaller } from '../src/identity/service';
 import { generatePassword } from '../src/identity/passwords';
 import type { OrganisationRow } from '../src/identity/repository';
 import { LANGUAGES, ORGANISATION_KINDS, ROLES, ROLES_BY_KIND, type Language, type OrganisationKind, type Role } from '../src/identity/types';
-import { createDb, migrate } from '../src/platform/db';
+import { createDb, migrateAsOwner } from '../src/platform/db';
 import { DatabaseLockedError } from '../src/platform/embedded';
 import { AppError } from '../src/platform/errors';
 import { seedDemo, type DemoSummary } from '../src/demo/seed';
@@ -266,7 +268,9 @@ async function main(): Promise<void> {
   // database thread (its socket); a second opener of the data directory is refused.
   const db = createDb(config, undefined, { attach: true });
   try {
-    await migrate(db);
+    await migrateAsOwner(config, db);
+    // Command-line writes are signed with the service's audit key, like the service's own.
+    attachAuditSigner(db, createKeyStore(keySource(config), config.AUDIT_SIGNING_KEY).audit.current);
     const identity = createIdentityService({ db, config });
     const demo = (options: { password?: string; log?: (line: string) => void }) =>
       seedDemo({ db, config, registry: loadRegistry(config.RULES_DIR), workflow: loadWorkflow(config.RULES_DIR) }, options);

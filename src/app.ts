@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { ErrorObject } from 'ajv';
-import type { Config } from './config';
+import { keySource, type Config } from './config';
 import { classificationRoutes } from './classification/routes';
 import { createClassifier, type Classifier } from './classification/service';
 import { loadContract, newAjv } from './platform/contract';
-import { createDb, migrate, type Db } from './platform/db';
+import { createDb, migrateAsOwner, type Db } from './platform/db';
 import { docsRoutes } from './platform/docs';
 import { registerErrorHandling } from './platform/errors';
 import { healthRoutes } from './platform/health';
@@ -15,6 +15,9 @@ import { checkPinnedPacks } from './rulesets/store';
 import { createSystemsService } from './systems/service';
 import { systemRoutes } from './systems/routes';
 import { auditRoutes } from './audit/routes';
+import { createAuditAnchoring } from './audit/anchoring';
+import { attachAuditSigner } from './audit/log';
+import { createKeyStore, type KeyStore } from './platform/signing';
 import { certificationRoutes } from './certification/routes';
 import { createCertificationService } from './certification/service';
 import { loadWorkflow, type LoadedWorkflow } from './certification/workflow';
@@ -40,6 +43,8 @@ export type AppDeps = {
   logger?: FastifyServerOptions['logger'];
   /** A pino logger to use as it is (tests capture the log lines). */
   loggerInstance?: FastifyBaseLogger;
+  /** The signing keys already loaded (else from SIGNING_KEYS_DIR / AUDIT_SIGNING_KEY). */
+  keys?: KeyStore;
   /** Sees every route as it is added (the contract test lists them). */
   onRoute?: (route: RouteOptions) => void;
 };
@@ -78,7 +83,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const workflow = deps.workflow ?? loadWorkflow(config.RULES_DIR);
   const ownsDb = !deps.db;
   const db = deps.db ?? createDb(config);
-  if (ownsDb && config.MIGRATE_ON_START) await migrate(db);
+  if (ownsDb && config.MIGRATE_ON_START) await migrateAsOwner(config, db);
+  // The audit key signs every entry appended through this handle; the database never holds it.
+  const keys = deps.keys ?? createKeyStore(keySource(config), config.AUDIT_SIGNING_KEY);
+  attachAuditSigner(db, keys.audit.current);
   if (ownsDb) await checkPinnedPacks(db, registry.packs);
 
   const app = Fastify({
@@ -109,7 +117,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   const classifier = deps.classifier ?? createClassifier(registry, config.RULES_EVALUATOR);
   const identity = createIdentityService({ db, config, now: deps.now });
-  const certification = createCertificationService({ db, registry, workflow, config, now: deps.now });
+  const certification = createCertificationService({ db, registry, workflow, config, now: deps.now, keys, confirmHours: config.FOUR_EYES_CONFIRM_HOURS });
   const systems = createSystemsService({ db, registry, classifier, onMaterialChange: (trx, ctx, id, version) => certification.markReReviewRequired(trx, ctx, id, version) });
 
   registerAuthentication(app, identity, { cookieSecure: config.COOKIE_SECURE });
@@ -122,7 +130,20 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   identityRoutes(app, { contract, identity, config });
   systemRoutes(app, { contract, registry, systems });
   certificationRoutes(app, { contract, registry, certification, config });
-  auditRoutes(app, { contract, db });
+  const anchoring = createAuditAnchoring({ db, ring: keys.audit, checkpointSeconds: config.AUDIT_CHECKPOINT_SECONDS, log: app.log, now: deps.now });
+  anchoring.start();
+  app.addHook('onClose', async () => anchoring.stop());
+  // Four-eyes transitions nobody confirmed in time lapse (checked every minute).
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = setInterval(() => {
+    sweeping = certification.lapseUnconfirmed().catch((err: Error) => app.log.error({ err }, 'four-eyes lapse sweep failed'));
+  }, 60_000);
+  sweep.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    await sweeping;
+  });
+  auditRoutes(app, { contract, db, anchoring, publicKeys: () => keys.all() });
   reportRoutes(app, { contract, db, registry, certification, config, now: deps.now });
   statsRoutes(app, { contract, db, now: deps.now });
   await dashboardRoutes(app);

@@ -49,6 +49,18 @@ export const CONFIG_SCHEMA = {
       description: 'Validity of a certificate in months from approval, per risk tier.',
     },
     PUBLIC_URL: { type: 'string', default: 'http://127.0.0.1:3000', description: 'Base URL of the service as the public reaches it (verification links in certificates and reports).' },
+    MIGRATION_DATABASE_URL: {
+      type: 'string',
+      description: 'PostgreSQL connection string the migrations run with (the tables\' owner), when the service itself connects (`DATABASE_URL`) as a role that may not alter or rewrite the audit trail. Unset: migrations use `DATABASE_URL`.',
+    },
+    SIGNING_KEYS_DIR: {
+      type: 'string',
+      description: 'Directory of the Ed25519 signing keys (PEM): `audit.pem` signs the audit trail and its checkpoints, `centre-<organisation id>.pem` a centre\'s certificates; `<name>.<label>.pub.pem` are retired public keys that still verify. Unset: `DATA_DIR/keys`.',
+    },
+    SIGNING_KEYS_GENERATE: { type: 'boolean', default: true, description: 'Generate a missing signing key into `SIGNING_KEYS_DIR` (mode 0600). `false`: a missing key stops the service (audit) or the approval (centre).' },
+    AUDIT_SIGNING_KEY: { type: 'string', description: 'The audit signing key as PEM text (PKCS#8 Ed25519), instead of `SIGNING_KEYS_DIR/audit.pem`.' },
+    FOUR_EYES_CONFIRM_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 24, description: 'Hours a lead reviewer has to confirm a four-eyes transition that took effect at once (a suspension in the highest tier by a reviewer); unconfirmed, it lapses (undone, audited).' },
+    AUDIT_CHECKPOINT_SECONDS: { type: 'integer', minimum: 0, maximum: 86400, default: 60, description: 'How often the head of the audit trail is verified and signed as a checkpoint, in seconds. 0: only on demand (`POST /v1/audit/checkpoints`).' },
   },
 } as const;
 
@@ -78,7 +90,20 @@ export type Config = {
   REVIEW_DEADLINE_DAYS: string;
   CERTIFICATE_VALIDITY_MONTHS: string;
   PUBLIC_URL: string;
+  MIGRATION_DATABASE_URL?: string;
+  /** Empty: keys are generated in memory for the life of the process (tests). */
+  SIGNING_KEYS_DIR?: string;
+  SIGNING_KEYS_GENERATE: boolean;
+  AUDIT_SIGNING_KEY?: string;
+  AUDIT_CHECKPOINT_SECONDS: number;
+  FOUR_EYES_CONFIRM_HOURS: number;
 };
+
+/** Where the signing keys come from (see SIGNING_KEYS_DIR). */
+export function keySource(config: Pick<Config, 'SIGNING_KEYS_DIR' | 'SIGNING_KEYS_GENERATE' | 'DATA_DIR'>): { dir: string | null; generate: boolean } {
+  const dir = config.SIGNING_KEYS_DIR ?? (config.DATA_DIR ? `${config.DATA_DIR.replace(/\/$/, '')}/keys` : '');
+  return { dir: dir === '' ? null : dir, generate: config.SIGNING_KEYS_GENERATE };
+}
 
 export type RiskTier = 'highest' | 'high' | 'medium' | 'low';
 

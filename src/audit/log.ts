@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { asStoredJson, entryHash, GENESIS_HASH, isoMillis, type AuditActorType, type AuditEntryFields } from './chain';
+import { signText, type SigningKey } from '../platform/signing';
 
 export type AuditActor = { type: AuditActorType; id: string | null; name: string | null; organisationId: string | null };
 
@@ -15,7 +16,26 @@ export type AuditInput = {
   requestId?: string | null;
 };
 
-export type AuditEntry = AuditEntryFields & { seq: number; prevHash: string; hash: string };
+export type AuditEntry = AuditEntryFields & { seq: number; prevHash: string; hash: string; signature?: string | null; kid?: string | null };
+
+/**
+ * The key that signs the entries appended through one database handle (and every transaction
+ * of it). Kept beside the handle, not in a global: tests open many databases side by side.
+ * The key never reaches the database; an entry appended through a handle without one is
+ * unsigned, and verification reports it.
+ */
+const signers = new WeakMap<object, SigningKey>();
+const signerKey = (db: Knex | Knex.Transaction): object | undefined => (db as unknown as { client?: { config?: object } }).client?.config;
+
+export function attachAuditSigner(db: Knex, key: SigningKey): void {
+  const k = signerKey(db);
+  if (k) signers.set(k, key);
+}
+
+export function auditSignerOf(db: Knex | Knex.Transaction): SigningKey | undefined {
+  const k = signerKey(db);
+  return k ? signers.get(k) : undefined;
+}
 
 export type AuditFilter = { applicationId?: string; objectType?: string; objectId?: string; limit: number; afterSeq?: number };
 
@@ -45,6 +65,8 @@ export type AuditRow = {
   request_id: string | null;
   prev_hash: string;
   hash: string;
+  signature?: string | null;
+  kid?: string | null;
 };
 
 /**
@@ -80,6 +102,9 @@ export async function appendAudit(trx: Knex.Transaction, input: AuditInput): Pro
     requestId: input.requestId ?? null,
   };
   const hash = entryHash(prevHash, fields);
+  const signer = auditSignerOf(trx);
+  const signature = signer ? signText(signer, hash) : null;
+  const kid = signer ? signer.kid : null;
   const [row] = await trx('audit_log')
     .insert({
       id: fields.id,
@@ -98,9 +123,11 @@ export async function appendAudit(trx: Knex.Transaction, input: AuditInput): Pro
       request_id: fields.requestId,
       prev_hash: prevHash,
       hash,
+      signature,
+      kid,
     })
     .returning('seq');
-  return { ...fields, seq: Number(typeof row === 'object' ? row.seq : row), prevHash, hash };
+  return { ...fields, seq: Number(typeof row === 'object' ? row.seq : row), prevHash, hash, signature, kid };
 }
 
 /** Entries in chain (seq) order, filtered; `afterSeq` is the keyset cursor (the last seq seen). */
@@ -132,6 +159,8 @@ export function auditEntryFromRow(row: AuditRow): AuditEntry {
     requestId: row.request_id,
     prevHash: row.prev_hash,
     hash: row.hash,
+    signature: row.signature ?? null,
+    kid: row.kid ?? null,
   };
 }
 

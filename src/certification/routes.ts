@@ -9,7 +9,7 @@ import { operation } from '../platform/routes';
 import type { Registry } from '../rulesets/registry';
 import type { Lang } from '../rulesets/types';
 import type { DocumentRow, EvidenceRow, IncidentRow } from './repository';
-import { etagOf, isOverdue, type ApplicationDetail, type CertificationService, type Ctx } from './service';
+import { etagOf, isOverdue, publicCertificateRecord, type ApplicationDetail, type CertificationService, type Ctx } from './service';
 
 const actor = (id: string | null, name: string | null) => ({ id, name });
 
@@ -61,6 +61,7 @@ export function applicationDto(registry: Registry, d: ApplicationDetail, lang: L
     fourEyes: a.fourEyes,
     evidence: d.evidence.map((e) => evidenceDto(registry, e, d.documents, lang)),
     countersignatures: d.countersignatures.map((c) => ({ transition: c.transition, comment: c.comment, by: actor(c.actorId, c.actorName), at: c.at })),
+    pendingConfirmation: d.pendingConfirmation ? { ...d.pendingConfirmation, requestedBy: actor(d.pendingConfirmation.requestedBy.id, d.pendingConfirmation.requestedBy.name) } : null,
     history: d.history.map((h) => ({ transition: h.transition, from: h.fromState, to: h.toState as never, comment: h.comment, by: actor(h.actorId, h.actorName), at: h.at })),
     allowedTransitions: d.allowed.map(({ transition, blockedBy }) => ({ transition: transition.id, to: transition.to as never, commentRequired: transition.comment === 'required', blockedBy })),
   };
@@ -194,11 +195,7 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
 
   operation(app, contract, 'getCertificate', async (request) => {
     const c = await certification.certificate(params(request).number);
-    return {
-      number: c.number, status: c.status, reReviewRequired: c.reReviewRequired, systemId: c.systemId, systemName: c.systemName, manufacturer: c.manufacturer,
-      version: c.version, centreName: c.centreName, applicationId: c.applicationId, issuedAt: c.issuedAt, validUntil: c.validUntil,
-      statusChangedAt: c.statusChangedAt, classes: c.classes, rulesets: c.rulesets, verificationUrl: c.verificationUrl,
-    };
+    return { ...publicCertificateRecord(c), signature: c.signature, auditCheckpoint: c.auditCheckpoint };
   });
 
   operation(app, contract, 'reportIncident', async (request, reply) => {

@@ -3,6 +3,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Knex } from 'knex';
 import { appendAudit, readApplicationAudit, type AuditEntry } from '../audit/log';
+import { latestCheckpoint, type Checkpoint } from '../audit/anchor';
+import { signJws, type KeyStore } from '../platform/signing';
 import { perTier, type Config } from '../config';
 import { auditActor } from '../identity/service';
 import type { Principal } from '../identity/types';
@@ -38,6 +40,8 @@ export type ApplicationDetail = {
   history: HistoryRow[];
   overrides: OverrideRow[];
   allowed: Array<{ transition: Transition; blockedBy: Blocked[] }>;
+  /** A four-eyes transition that took effect at once and waits for a lead reviewer's confirmation. */
+  pendingConfirmation?: PendingConfirmation | null;
 };
 
 
@@ -76,6 +80,10 @@ export function createCertificationService(deps: {
   workflow: LoadedWorkflow;
   config: Pick<Config, 'REVIEW_DEADLINE_DAYS' | 'CERTIFICATE_VALIDITY_MONTHS' | 'DOCUMENTS_DIR' | 'PUBLIC_URL'>;
   now?: () => Date;
+  /** The centres' signing keys: a certificate's public record is signed with its centre's. */
+  keys?: Pick<KeyStore, 'centre'>;
+  /** Hours a lead reviewer has to confirm a four-eyes transition that took effect at once (FOUR_EYES_CONFIRM_HOURS). */
+  confirmHours?: number;
 }) {
   const { db, registry, workflow, config } = deps;
   const clock = deps.now ?? (() => new Date());
@@ -83,6 +91,22 @@ export function createCertificationService(deps: {
   const deadlineDays = perTier(config.REVIEW_DEADLINE_DAYS, 'REVIEW_DEADLINE_DAYS');
   const validityMonths = perTier(config.CERTIFICATE_VALIDITY_MONTHS, 'CERTIFICATE_VALIDITY_MONTHS');
   const documentsDir = config.DOCUMENTS_DIR ? resolve(config.DOCUMENTS_DIR) : null;
+
+  /**
+   * The compact JWS (EdDSA) of a certificate's public record, by its centre's key (kid in the
+   * header; the key in /.well-known/jwks.json). Ed25519 signatures are deterministic: the same
+   * record gives the same JWS. Null when the centre has no key (SIGNING_KEYS_GENERATE=false).
+   */
+  function signCertificate(centreId: string, record: PublicCertificateRecord, issuer: string): string | null {
+    if (!deps.keys) return null;
+    let ring;
+    try {
+      ring = deps.keys.centre(centreId);
+    } catch {
+      return null;
+    }
+    return signJws(ring.current, { iss: issuer, sub: record.number, ...record }, 'medai-certificate+jwt');
+  }
 
   const audit = (trx: Knex.Transaction, ctx: Ctx, action: string, objectType: string, objectId: string, applicationId: string | null, before: unknown, after: unknown) =>
     appendAudit(trx, { actor: auditActor(ctx.principal), action, objectType, objectId, applicationId, before, after, requestId: ctx.requestId ?? null });
@@ -132,7 +156,9 @@ export function createCertificationService(deps: {
     const base = await visible(db, ctx, id);
     const application = (await repo.findApplicationNamed(db, id))!;
     const input = await guardInput(db, ctx, base);
-    const [documents, history, overrides] = await Promise.all([repo.documentsOf(db, id), repo.historyOf(db, id), repo.overridesOf(db, id)]);
+    const [documents, history, overrides, pending] = await Promise.all([
+      repo.documentsOf(db, id), repo.historyOf(db, id), repo.overridesOf(db, id), db('four_eyes_confirmations').where({ application_id: id }).whereNull('outcome').first(),
+    ]);
     return {
       application,
       evidence: input.evidence,
@@ -141,6 +167,9 @@ export function createCertificationService(deps: {
       history,
       overrides,
       allowed: allowedTransitions(workflow, input),
+      pendingConfirmation: pending
+        ? { transition: pending.transition, requestedBy: { id: pending.requested_by_id, name: pending.requested_by_name }, requestedAt: isoOf(pending.requested_at), dueAt: isoOf(pending.due_at) }
+        : null,
     };
   }
 
@@ -222,6 +251,49 @@ export function createCertificationService(deps: {
 
     get: detail,
 
+    /** The four-eyes confirmation an application waits for, if any. */
+    async pendingConfirmation(id: string): Promise<PendingConfirmation | null> {
+      const r = await db('four_eyes_confirmations').where({ application_id: id }).whereNull('outcome').first();
+      return r ? { transition: r.transition, requestedBy: { id: r.requested_by_id, name: r.requested_by_name }, requestedAt: isoOf(r.requested_at), dueAt: isoOf(r.due_at) } : null;
+    },
+
+    /**
+     * Undoes the four-eyes transitions nobody confirmed in time: the application goes back to
+     * the state it left, the certificate to what it was, each with its history line and audit
+     * entries (actor `system`). Answers how many lapsed.
+     */
+    async lapseUnconfirmed(): Promise<number> {
+      const now = nowIso();
+      const due = await db('four_eyes_confirmations').whereNull('outcome').where('due_at', '<=', now).select('id', 'application_id');
+      let lapsed = 0;
+      for (const d of due) {
+        await db.transaction(async (trx) => {
+          const pending = await trx('four_eyes_confirmations').where({ id: d.id }).whereNull('outcome').forUpdate().first();
+          const a = await repo.findApplication(trx, d.application_id, true);
+          if (!pending || !a) return;
+          const at = nowIso();
+          const system = { type: 'system' as const, id: null, name: 'four-eyes', organisationId: null };
+          await trx('four_eyes_confirmations').where({ id: d.id }).update({ outcome: 'lapsed', settled_at: at });
+          if (a.state !== pending.to_state) return;
+          const next: ApplicationRow = { ...a, state: pending.from_state, revision: a.revision + 1, stateEnteredAt: at, updatedAt: at };
+          await repo.updateApplication(trx, next);
+          const comment = `Not confirmed by a lead reviewer by ${isoOf(pending.due_at)}: ${pending.transition} lapsed`;
+          await repo.insertHistory(trx, a.id, { transition: 'four_eyes_lapsed', fromState: a.state, toState: next.state, comment, actorId: null, actorName: null, at });
+          if (a.certificateNumber && pending.transition === 'suspend') {
+            const c = await repo.findCertificate(trx, a.certificateNumber, true);
+            if (c && c.status === 'suspended') {
+              await repo.setCertificateStatus(trx, c.number, 'valid', at);
+              await appendAudit(trx, { actor: system, action: 'certificate.reinstate', objectType: 'certificate', objectId: c.number, applicationId: a.id, before: { status: 'suspended' }, after: { status: 'valid', reason: 'four_eyes_lapsed' } });
+            }
+          }
+          await appendAudit(trx, { actor: system, action: 'application.four_eyes_lapsed', objectType: 'application', objectId: a.id, applicationId: a.id,
+            before: { state: a.state, transition: pending.transition, requestedBy: pending.requested_by_id, dueAt: isoOf(pending.due_at) }, after: { state: next.state } });
+          lapsed++;
+        });
+      }
+      return lapsed;
+    },
+
     async list(ctx: Ctx, q: { state?: string; framework?: string; class?: string; tier?: string; assignee?: string; overdue?: boolean; limit?: number; cursor?: string }) {
       const p = ctx.principal;
       const scope = applicationScope(p);
@@ -255,6 +327,7 @@ export function createCertificationService(deps: {
         else if (p.role !== 'admin') requireCentreRole(ctx, a, t.roles, `Transition ${t.id}`);
         const comment = body.comment?.trim() ? body.comment.trim() : null;
         if (t.comment === 'required' && !comment) throw invalid('/comment', `is required for transition ${t.id}`);
+        if (a.fourEyes && t.fourEyes === 'lead_required' && p.role !== 'lead_reviewer') throw forbidden(`Transition ${t.id} of a four-eyes (highest tier) application needs a lead reviewer`);
         const input = await guardInput(trx, ctx, a);
         const blocked = t.guards.map((g) => checkGuard(g, t, input)).filter((b): b is Blocked => b !== null);
         if (blocked.length > 0) throw conflict(`Transition ${t.id} is refused: ${blocked.map((b) => `${b.guard}: ${b.detail}`).join('; ')}`);
@@ -274,6 +347,15 @@ export function createCertificationService(deps: {
               next.decidedAt = at;
               break;
             case 'issue_certificate':
+              // The centre's signing key is loaded (or generated) before anything is issued: a
+              // certificate nobody could verify is not issued.
+              if (deps.keys) {
+                try {
+                  deps.keys.centre(a.centreId);
+                } catch {
+                  throw conflict(`The certification centre has no signing key installed (centre-${a.centreId}.pem in the service's key directory): no certificate is issued that nobody could verify`);
+                }
+              }
               next.certificateNumber = await issueCertificate(trx, ctx, next, at);
               break;
             case 'certificate_suspended':
@@ -292,6 +374,13 @@ export function createCertificationService(deps: {
         }
         await repo.updateApplication(trx, next);
         await repo.insertHistory(trx, id, { transition: t.id, fromState: a.state, toState: t.to, comment, actorId: p.id, actorName: p.name, at });
+        // A confirmation still pending is moot once the application moved on.
+        await trx('four_eyes_confirmations').where({ application_id: id }).whereNull('outcome').update({ outcome: 'superseded', settled_at: at });
+        if (a.fourEyes && t.fourEyes === 'lead_confirmation' && p.role !== 'lead_reviewer') {
+          const dueAt = new Date(Date.parse(at) + (deps.confirmHours ?? 24) * 3_600_000).toISOString();
+          await trx('four_eyes_confirmations').insert({ id: randomUUID(), application_id: id, transition: t.id, from_state: a.state, to_state: t.to, requested_by_id: p.id, requested_by_name: p.name, requested_at: at, due_at: dueAt });
+          await audit(trx, ctx, 'application.four_eyes_requested', 'application', id, id, null, { transition: t.id, dueAt });
+        }
         await audit(trx, ctx, 'application.transition', 'application', id, id,
           { state: a.state, revision: a.revision },
           { state: next.state, revision: next.revision, transition: t.id, comment, ...(next.certificateNumber !== a.certificateNumber ? { certificateNumber: next.certificateNumber } : {}) });
@@ -320,6 +409,17 @@ export function createCertificationService(deps: {
         const a = await visible(trx, ctx, id, true);
         requireCentreRole(ctx, a, ['lead_reviewer'], 'Countersigning');
         const t = workflow.transition(body.transition);
+        const pending = await trx('four_eyes_confirmations').where({ application_id: id, transition: body.transition }).whereNull('outcome').first();
+        if (pending) {
+          // The lead's confirmation of a transition that took effect at once.
+          if (pending.requested_by_id === ctx.principal.id) throw conflict('The one who took the transition cannot confirm it');
+          const at = nowIso();
+          await trx('four_eyes_confirmations').where({ id: pending.id }).update({ outcome: 'confirmed', settled_by_id: ctx.principal.id, settled_by_name: ctx.principal.name, settled_at: at });
+          await repo.insertCountersignature(trx, id, { transition: pending.transition, comment: body.comment.trim(), actorId: ctx.principal.id, actorName: ctx.principal.name, at });
+          await repo.updateApplication(trx, { ...a, revision: a.revision + 1, updatedAt: at });
+          await audit(trx, ctx, 'application.four_eyes_confirmed', 'application', id, id, { transition: pending.transition, dueAt: isoOf(pending.due_at) }, { transition: pending.transition, comment: body.comment.trim() });
+          return;
+        }
         if (!t || !t.guards.includes('countersigned')) {
           throw invalid('/transition', `is not a decision that takes a countersignature (${workflow.transitions.filter((x) => x.guards.includes('countersigned')).map((x) => x.id).join(', ')})`);
         }
@@ -442,7 +542,9 @@ export function createCertificationService(deps: {
       const system = (await systemsRepository.findSystem(db, c.systemId))!;
       const centre = await db('organisations').where({ id: c.centreId }).first('name');
       const status = c.status === 'valid' && c.validUntil <= nowIso() ? 'expired' : c.status;
-      return { ...c, status, systemName: system.name, manufacturer: system.manufacturer, centreName: centre.name as string, verificationUrl: `${config.PUBLIC_URL.replace(/\/$/, '')}/v1/certificates/${c.number}` };
+      const base = config.PUBLIC_URL.replace(/\/$/, '');
+      const record = publicCertificateRecord({ ...c, status, systemName: system.name, manufacturer: system.manufacturer, centreName: centre.name as string, verificationUrl: `${base}/v1/certificates/${c.number}` });
+      return { ...c, ...record, signature: signCertificate(c.centreId, record, base), auditCheckpoint: await latestCheckpoint(db) };
     },
 
     async reportIncident(ctx: Ctx, systemId: string, body: { severity: IncidentRow['severity']; description: string; occurredOn: string }): Promise<IncidentRow> {
@@ -559,3 +661,29 @@ export function isOverdue(a: Pick<ApplicationRow, 'deadline' | 'state'>, now: st
 }
 
 export type CertificationService = ReturnType<typeof createCertificationService>;
+
+/** What a certificate publishes (openapi.yaml `Certificate`, without its signature and checkpoint): what the JWS signs. */
+export type PublicCertificateRecord = {
+  number: string; status: string; reReviewRequired: boolean; systemId: string; systemName: string; manufacturer: string; version: number;
+  centreName: string; applicationId: string; issuedAt: string; validUntil: string; statusChangedAt: string;
+  classes: Array<{ framework: string; class: string | null; engineClass: string | null }>;
+  rulesets: Array<{ ruleset: string; hash: string }>;
+  verificationUrl: string;
+};
+
+export function publicCertificateRecord(c: PublicCertificateRecord): PublicCertificateRecord {
+  return {
+    number: c.number, status: c.status, reReviewRequired: c.reReviewRequired, systemId: c.systemId, systemName: c.systemName, manufacturer: c.manufacturer,
+    version: c.version, centreName: c.centreName, applicationId: c.applicationId, issuedAt: c.issuedAt, validUntil: c.validUntil,
+    statusChangedAt: c.statusChangedAt,
+    classes: c.classes.map((x) => ({ framework: x.framework, class: x.class, engineClass: x.engineClass })),
+    rulesets: c.rulesets.map((r) => ({ ruleset: r.ruleset, hash: r.hash })),
+    verificationUrl: c.verificationUrl,
+  };
+}
+
+export type { Checkpoint };
+
+export type PendingConfirmation = { transition: string; requestedBy: { id: string | null; name: string | null }; requestedAt: string; dueAt: string };
+
+const isoOf = (v: Date | string) => new Date(v).toISOString();

@@ -22,6 +22,8 @@ export type Transition = {
   comment: 'required' | 'optional';
   guards: Guard[];
   effects: Effect[];
+  /** In a four-eyes tier: only a lead reviewer takes it, or a lead reviewer confirms it in time. */
+  fourEyes?: 'lead_required' | 'lead_confirmation';
   title: Text;
 };
 

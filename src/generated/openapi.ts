@@ -510,8 +510,89 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Walk the hash chain of the audit trail and name the first broken link (admins) */
+        /**
+         * Verify the audit trail from the last checkpoint this instance verified, and name the first broken link (admins)
+         * @description Checks every checkpoint's signature and sequence, that the entries up to the starting
+         *     checkpoint are still as many as it says and end in its hash, then walks on from there:
+         *     links, hashes, entry signatures, and each later checkpoint's anchor. The first call of an
+         *     instance walks from the first entry. A full walk: `POST /v1/audit/verifications`.
+         */
         get: operations["verifyAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed checkpoints of the audit trail, oldest first (public, so anyone can keep them)
+         * @description Each checkpoint states the head of the chain (seq, hash, entries so far, the unsigned
+         *     prefix, time and the hash of the previous checkpoint's JWS) as a compact JWS (EdDSA,
+         *     Ed25519) whose key is in `/.well-known/jwks.json`. A copy kept outside proves later that the
+         *     trail up to it was not rewritten, cut or emptied.
+         */
+        get: operations["listAuditCheckpoints"];
+        put?: never;
+        /** Verify the trail from the last checkpoint and sign its head as a checkpoint now (admins) */
+        post: operations["createAuditCheckpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a full walk of the audit trail from its first entry, in the background (admins) */
+        post: operations["startAuditVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A full verification job, its progress and its verdict (admins; jobs live in the instance that runs them) */
+        get: operations["getAuditVerification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys that verify audit checkpoints and certificates (JWK Set, current and retired) */
+        get: operations["getSigningKeys"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1299,6 +1380,15 @@ export interface components {
                 /** Format: date-time */
                 at: string;
             }[];
+            /** @description A four-eyes transition (highest tier) that took effect at once and lapses at `dueAt` unless a lead reviewer other than the one who took it confirms it (`POST …/countersignatures` with the transition) */
+            pendingConfirmation?: null | {
+                transition: string;
+                requestedBy: components["schemas"]["Actor"];
+                /** Format: date-time */
+                requestedAt: string;
+                /** Format: date-time */
+                dueAt: string;
+            };
             history: components["schemas"]["HistoryEntry"][];
             /** @description Transitions the caller's role may take from the current state, each with the guards that block it now */
             allowedTransitions: components["schemas"]["AllowedTransition"][];
@@ -1333,6 +1423,16 @@ export interface components {
                 hash: string;
             }[];
             verificationUrl: string;
+            /**
+             * @description Compact JWS (RFC 7515, `alg: EdDSA`, `typ: medai-certificate+jwt`) of this record without
+             *     `signature` and `auditCheckpoint`, plus `iss` (the service's public URL) and `sub` (the
+             *     number), signed with the certifying centre's Ed25519 key; `kid` names it in
+             *     `/.well-known/jwks.json`. Verifiable offline; the assessment report PDF carries the same.
+             *     Null when the centre has no signing key.
+             */
+            signature?: string | null;
+            /** @description The latest signed checkpoint of the audit trail when this answer was made */
+            auditCheckpoint?: null | components["schemas"]["AuditCheckpoint"];
         };
         Incident: {
             /** Format: uuid */
@@ -1372,17 +1472,69 @@ export interface components {
             requestId: string | null;
             prevHash: string;
             hash: string;
+            /** @description Ed25519 signature (base64url) of `hash` by the audit key `kid`; null for entries written before entries were signed */
+            signature?: string | null;
+            kid?: string | null;
         };
         AuditVerification: {
             valid: boolean;
+            /**
+             * @description `incremental`: from the last checkpoint this instance verified; `full`: from the first entry
+             * @enum {string}
+             */
+            mode?: "full" | "incremental";
+            /** @description The checkpoint an incremental walk started from */
+            from?: null | {
+                n: number;
+                seq: number;
+            };
+            /** @description Entries read */
             entries: number;
             firstBroken: null | {
                 seq: number;
-                id: string;
+                /** @description The entry's id; null when the break is a checkpoint's */
+                id: string | null;
                 /** @enum {string} */
-                reason: "hash_mismatch" | "prev_hash_mismatch";
+                reason: "hash_mismatch" | "prev_hash_mismatch" | "signature_invalid" | "unsigned" | "checkpoint_signature_invalid" | "checkpoint_chain_broken" | "checkpoint_missing" | "checkpoint_anchor_mismatch";
             };
             lastHash: string;
+            latestCheckpoint?: null | components["schemas"]["AuditCheckpoint"];
+            /** @description Entries after the latest checkpoint */
+            unanchored?: number;
+        };
+        AuditCheckpoint: {
+            /** @description 1, 2, 3 … without a gap */
+            n: number;
+            /** @description The seq of the entry at the head */
+            seq: number;
+            /** @description Its hash */
+            hash: string;
+            /** @description Entries from the first up to the head */
+            entries: number;
+            /** @description Entries of the prefix written before entries were signed */
+            unsigned: number;
+            /** Format: date-time */
+            at: string;
+            /** @description sha256 of the previous checkpoint's JWS */
+            prev: string | null;
+            kid: string;
+            /** @description Compact JWS (EdDSA) of {n, seq, hash, entries, unsigned, at, prev} */
+            jws: string;
+        };
+        AuditVerificationJob: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            state: "running" | "done" | "failed";
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description Entries read so far */
+            checked: number;
+            /** @description Entries when the job started */
+            total: number;
+            result: null | components["schemas"]["AuditVerification"];
         };
         RegistryEntry: {
             certificateNumber: string;
@@ -2751,6 +2903,137 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    listAuditCheckpoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of checkpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditCheckpoint"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    createAuditCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest checkpoint (the one made now, or the last one when nothing was appended since) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditCheckpoint"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    startAuditVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job; poll it at `Location` */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerificationJob"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getAuditVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ObjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerificationJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSigningKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JWK Set (RFC 7517); `kid` is the RFC 7638 thumbprint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: {
+                            /** @constant */
+                            kty: "OKP";
+                            /** @constant */
+                            crv: "Ed25519";
+                            x: string;
+                            kid: string;
+                            /** @constant */
+                            alg: "EdDSA";
+                            /** @constant */
+                            use: "sig";
+                        }[];
+                    };
+                };
+            };
         };
     };
     getCertificate: {

@@ -176,7 +176,9 @@ export function createDb(config: DbConfig, pglite?: unknown, options: DbOptions 
       max: config.DB_POOL_MAX ?? 10,
       ...(postgres ? {
         afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
-          conn.query(`create schema if not exists "${schema}"`, (err) => done(err, conn));
+          // Created only when missing: a service role without CREATE on the database (see the
+          // README on the two roles) connects to a schema the owner made.
+          conn.query(`do $$ begin if not exists (select 1 from pg_namespace where nspname = '${schema}') then create schema "${schema}"; end if; end $$`, (err) => done(err, conn));
         },
       } : {}),
     },
@@ -256,4 +258,18 @@ export function isEmbedded(db: Db): boolean {
  */
 export async function analyze(db: Db): Promise<void> {
   if (isEmbedded(db)) await db.raw('analyze');
+}
+
+/**
+ * Runs the migrations; with MIGRATION_DATABASE_URL, through a connection of its own as the
+ * tables' owner (the service's own role may then lack the rights to alter the audit trail).
+ */
+export async function migrateAsOwner(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATA_DIR' | 'MIGRATION_DATABASE_URL'>, db: Db): Promise<void> {
+  if (!config.MIGRATION_DATABASE_URL || !config.DATABASE_URL) return migrate(db);
+  const owner = createDb({ ...config, DATABASE_URL: config.MIGRATION_DATABASE_URL });
+  try {
+    await migrate(owner);
+  } finally {
+    await owner.destroy();
+  }
 }

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../audit/log';
+import type { Checkpoint } from '../audit/anchor';
 import type { ApplicationDetail } from '../certification/service';
 import type { ClassificationRecord } from '../classification/classify';
 import { localizeClassification } from '../classification/localize';
@@ -21,9 +22,13 @@ export type AssessmentInput = {
   version: { number: number; profile: Profile; profileHash: string; classification: ClassificationRecord };
   certificate: {
     number: string; status: string; reReviewRequired: boolean; issuedAt: string; validUntil: string; statusChangedAt: string; verificationUrl: string;
+    /** The JWS of the certificate's public record (GET /v1/certificates/{number} answers the same). */
+    signature?: string | null;
   } | null;
   /** The application's audit trail, in chain order. */
   audit: AuditEntry[];
+  /** The latest signed checkpoint of the whole trail. */
+  auditCheckpoint?: Checkpoint | null;
   /** config.PUBLIC_URL */
   publicUrl: string;
   registry: Registry;
@@ -61,12 +66,14 @@ export type ReportRecord = {
   countersignatures: Array<{ transition: string; comment: string; by: Person; at: string }>;
   history: Array<{ transition: string; from: string | null; to: string; comment: string | null; by: Person; at: string }>;
   decision: { transition: string; state: string; at: string; by: Person; comment: string | null } | null;
-  certificate: { number: string; status: string; reReviewRequired: boolean; issuedAt: string; validUntil: string; statusChangedAt: string } | null;
+  certificate: { number: string; status: string; reReviewRequired: boolean; issuedAt: string; validUntil: string; statusChangedAt: string; signature?: string | null } | null;
   audit: {
     count: number;
     first: { seq: number; at: string; action: string } | null;
     last: { seq: number; at: string; action: string; hash: string } | null;
     actions: Record<string, number>;
+    /** The latest checkpoint of the whole trail (its JWS verifies with /.well-known/jwks.json). */
+    checkpoint?: { n: number; seq: number; hash: string; at: string; jws: string } | null;
   };
   verificationUrl: string;
 };
@@ -167,13 +174,17 @@ export function buildRecord(input: AssessmentInput): ReportRecord {
     history: detail.history.map((h) => ({ transition: h.transition, from: h.fromState, to: h.toState, comment: h.comment, by: person(h.actorId, h.actorName), at: h.at })),
     decision: last ? { transition: last.transition, state: last.toState, at: last.at, by: person(last.actorId, last.actorName), comment: last.comment } : null,
     certificate: certificate
-      ? { number: certificate.number, status: certificate.status, reReviewRequired: certificate.reReviewRequired, issuedAt: certificate.issuedAt, validUntil: certificate.validUntil, statusChangedAt: certificate.statusChangedAt }
+      ? {
+        number: certificate.number, status: certificate.status, reReviewRequired: certificate.reReviewRequired, issuedAt: certificate.issuedAt, validUntil: certificate.validUntil, statusChangedAt: certificate.statusChangedAt,
+        ...(certificate.signature !== undefined ? { signature: certificate.signature } : {}),
+      }
       : null,
     audit: {
       count: audit.length,
       first: first ? { seq: first.seq, at: first.at, action: first.action } : null,
       last: end ? { seq: end.seq, at: end.at, action: end.action, hash: end.hash } : null,
       actions,
+      ...(input.auditCheckpoint !== undefined ? { checkpoint: input.auditCheckpoint && { n: input.auditCheckpoint.n, seq: input.auditCheckpoint.seq, hash: input.auditCheckpoint.hash, at: input.auditCheckpoint.at, jws: input.auditCheckpoint.jws } } : {}),
     },
     verificationUrl: certificate ? certificate.verificationUrl : `${base}/v1/applications/${a.id}`,
   };
@@ -298,6 +309,7 @@ export function buildAssessmentReport(input: AssessmentInput, lang: Lang): Repor
         [L('validUntil'), formatTime(lang, record.certificate.validUntil)],
         [L('reReviewRequired'), yesNo(lang, record.certificate.reReviewRequired)],
         [L('verificationUrl'), record.verificationUrl],
+        ...(record.certificate.signature ? [[L('certificateSignature'), record.certificate.signature] as [string, string]] : []),
       ],
     }]
     : [{ kind: 'text', text: L('noCertificate') }];
@@ -311,6 +323,10 @@ export function buildAssessmentReport(input: AssessmentInput, lang: Lang): Repor
         [L('auditFirst'), au.first ? `#${au.first.seq} ${formatTime(lang, au.first.at)} ${au.first.action}` : none],
         [L('auditLast'), au.last ? `#${au.last.seq} ${formatTime(lang, au.last.at)} ${au.last.action}` : none],
         [L('auditLastHash'), au.last?.hash ?? none],
+        ...(au.checkpoint !== undefined
+          ? [[L('auditCheckpoint'), au.checkpoint ? `#${au.checkpoint.n}: seq ${au.checkpoint.seq}, ${formatTime(lang, au.checkpoint.at)}, ${au.checkpoint.hash}` : none] as [string, string]]
+          : []),
+        ...(au.checkpoint ? [[L('auditCheckpointJws'), au.checkpoint.jws] as [string, string]] : []),
       ],
     },
     { kind: 'text', text: `${L('auditActions')}:` },

@@ -78,6 +78,9 @@ const LABELS = {
   auditLast: { en: 'Last entry', ru: 'Последняя запись' },
   auditActions: { en: 'Actions', ru: 'Действия' },
   auditLastHash: { en: 'Hash of the last entry', ru: 'Хеш последней записи' },
+  auditCheckpoint: { en: 'Latest signed checkpoint of the whole trail', ru: 'Последняя подписанная контрольная точка всего журнала' },
+  auditCheckpointJws: { en: 'Checkpoint signature (JWS; keys: /.well-known/jwks.json)', ru: 'Подпись контрольной точки (JWS; ключи: /.well-known/jwks.json)' },
+  certificateSignature: { en: 'Signature of the certificate (JWS, EdDSA; keys: /.well-known/jwks.json)', ru: 'Подпись сертификата (JWS, EdDSA; ключи: /.well-known/jwks.json)' },
 
   integrity: { en: 'Integrity and verification', ru: 'Целостность и проверка' },
   recordHash: { en: 'sha256 of the embedded JSON record', ru: 'sha256 встроенной JSON-записи' },

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import { readApplicationAudit } from '../audit/log';
+import { latestCheckpoint } from '../audit/anchor';
 import type { CertificationService, Ctx } from '../certification/service';
 import { pickLanguage } from '../classification/localize';
 import type { Config } from '../config';
@@ -52,12 +53,14 @@ export async function loadAssessment(deps: Pick<ReportDeps, 'db' | 'registry' | 
   ]);
   if (!system || !version) throw new Error(`application ${id} names a missing system version`);
   const audit = await readApplicationAudit(db, id);
+  const auditCheckpoint = await latestCheckpoint(db);
   return {
     detail,
     system: { id: system.id, name: system.name, manufacturer: system.manufacturer },
     version: { number: version.number, profile: version.profile, profileHash: version.profileHash, classification: version.classification },
     certificate,
     audit,
+    auditCheckpoint,
     publicUrl: config.PUBLIC_URL,
     registry,
   };

@@ -5,6 +5,8 @@ beforeAll(async () => { t = await openTestDb(); });
 afterAll(async () => t.close());
 
 const MIGRATION = '20261123100000_audit_log.js';
+/** Signatures and checkpoints: built on the table and its trigger function, so down first. */
+const ANCHORING = '20261203110000_audit_anchoring.js';
 
 const present = async () => ({
   table: Boolean((await t.db.raw(`select to_regclass('audit_log') as r`)).rows[0].r),
@@ -14,6 +16,8 @@ const present = async () => ({
 
 test(`the audit_log migration goes down and up again on ${databaseKind}`, async () => {
   expect(await present()).toEqual({ table: true, fn: 1, triggers: ['audit_log_no_truncate', 'audit_log_no_update_delete'] });
+  await t.db.migrate.down({ name: ANCHORING });
+  expect(Boolean((await t.db.raw(`select to_regclass('audit_checkpoints') as r`)).rows[0].r)).toBe(false);
   await t.db.migrate.down({ name: MIGRATION });
   expect(await present()).toEqual({ table: false, fn: 0, triggers: [] });
   await t.db.migrate.latest();
@@ -39,6 +43,8 @@ test('the table has the columns and indexes of the spec', async () => {
     'request_id text',
     'prev_hash text not null',
     'hash text not null',
+    'signature text',
+    'kid text',
   ]);
   const indexes = (await t.db.raw(`select indexdef from pg_indexes where schemaname = current_schema() and tablename = 'audit_log'`)).rows.map((r: { indexdef: string }) => r.indexdef.replace(/^.* USING /, ''));
   expect(indexes.sort()).toEqual(['btree (application_id)', 'btree (hash)', 'btree (id)', 'btree (object_type, object_id)', 'btree (prev_hash)', 'btree (seq)'].sort());

@@ -102,6 +102,11 @@ const MATRIX: Array<[string, number[]]> = [
   ['getApplicationAudit',        [401, 403, 403, 404, 404, 404, 404, 404, 200]],
   ['listAudit',                  [401, 403, 403, 403, 403, 403, 403, 403, 200]],
   ['verifyAudit',                [401, 403, 403, 403, 403, 403, 403, 403, 200]],
+  ['listAuditCheckpoints',       [200, 200, 200, 200, 200, 200, 200, 200, 200]],
+  ['createAuditCheckpoint',      [401, 403, 403, 403, 403, 403, 403, 403, 201]],
+  ['startAuditVerification',     [401, 403, 403, 403, 403, 403, 403, 403, 202]],
+  ['getAuditVerification',       [401, 403, 403, 403, 403, 403, 403, 403, 200]],
+  ['getSigningKeys',             [200, 200, 200, 200, 200, 200, 200, 200, 200]],
   ['getCertificate',             [200, 200, 200, 200, 200, 200, 200, 200, 200]],
   ['reportIncident',             [401, 201, 201, 404, 201, 201, 404, 403, 201]],
   ['listIncidents',              [401, 200, 200, 404, 200, 200, 404, 200, 200]],
@@ -256,6 +261,15 @@ const REQUESTS: Record<string, (who: Actor | null, name: ActorName) => Promise<S
   getApplicationAudit: (who) => op(who, 'getApplicationAudit', { id: f.appDraft }),
   listAudit: (who) => op(who, 'listAudit'),
   verifyAudit: (who) => op(who, 'verifyAudit'),
+  listAuditCheckpoints: (who) => op(who, 'listAuditCheckpoints'),
+  createAuditCheckpoint: (who) => op(who, 'createAuditCheckpoint'),
+  startAuditVerification: (who) => op(who, 'startAuditVerification'),
+  getAuditVerification: async (who) => {
+    const job = await call(w.admin, 'POST', '/v1/audit/verifications');
+    expect(job.statusCode).toBe(202);
+    return op(who, 'getAuditVerification', { id: job.json().id });
+  },
+  getSigningKeys: (who) => op(who, 'getSigningKeys'),
   getCertificate: (who) => op(who, 'getCertificate', { number: f.certificate }),
   reportIncident: (who) => op(who, 'reportIncident', { id: f.sysC }, { severity: 'minor', description: 'A typo in the matrix leaflet.', occurredOn: '2025-01-15' }),
   listIncidents: (who) => op(who, 'listIncidents', { id: f.sysC }),

@@ -16,7 +16,8 @@ export function testRegistry(): Registry {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', RULES_DIR }, overrides);
+  // Signing keys in memory (one per purpose for the test process); checkpoints on demand only.
+  return loadConfig({ LOG_LEVEL: 'silent', RULES_DIR }, { SIGNING_KEYS_DIR: '', AUDIT_CHECKPOINT_SECONDS: 0, ...overrides });
 }
 
 export type TestApp = { app: FastifyInstance; testDb: TestDb; close: () => Promise<void> };

@@ -10,7 +10,7 @@ const tables = async () => {
 };
 
 const ALL_TABLES = [
-  'api_keys', 'application_evidence', 'application_history', 'applications', 'audit_log', 'certificates', 'countersignatures', 'documents',
+  'api_keys', 'application_evidence', 'application_history', 'applications', 'audit_checkpoints', 'audit_log', 'certificates', 'countersignatures', 'documents', 'four_eyes_confirmations',
   'idempotency_keys', 'incidents', 'login_failures', 'organisations', 'overrides', 'rulesets', 'sessions', 'system_classes', 'system_versions', 'systems', 'users',
 ];
 

@@ -211,7 +211,30 @@ export async function applicationPage(id: string, _route: Route): Promise<HTMLEl
     );
   }
 
+  /** A four-eyes transition that took effect at once: everyone sees the deadline; a lead reviewer confirms it. */
+  function confirmationView(): HTMLElement | null {
+    const p = app.pendingConfirmation;
+    if (!p) return null;
+    const text = h('p', { class: 'blocked', role: 'status' }, t('pendingConfirmationText', { t: code('tr', p.transition), who: p.requestedBy.name ?? '?', at: formatDate(p.requestedAt, true), due: formatDate(p.dueAt, true) }));
+    if (!isLead()) return section(t('pendingConfirmation'), 'confirmation', text);
+    const status = h('div', { 'aria-live': 'polite' });
+    const comment = h('textarea', { id: 'confirm-comment', rows: 2, required: true, maxlength: 10000 });
+    const submit = h('button', { type: 'submit', id: 'confirm-button' }, t('confirmButton'));
+    const form = h('form', { novalidate: true }, field(t('comment'), comment), submit, status);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (!comment.value.trim()) {
+        status.replaceChildren(h('p', { class: 'problem', role: 'alert' }, t('reviewCommentRequired')));
+        comment.focus();
+        return;
+      }
+      void act(status, [submit], () => api('post', '/v1/applications/{id}/countersignatures', { path: { id }, body: { transition: p.transition, comment: comment.value.trim() } }));
+    });
+    return section(t('pendingConfirmation'), 'confirmation', text, form);
+  }
+
   function countersignView(): HTMLElement | null {
+    if (app.pendingConfirmation) return confirmationView();
     if (!isLead() || !app.fourEyes || app.state !== 'under_review') return null;
     const status = h('div', { 'aria-live': 'polite' });
     const which = select([['approve', code('tr', 'approve')], ['reject', code('tr', 'reject')]], 'approve', { id: 'countersign-transition' });
