@@ -21,7 +21,7 @@ import { loadWorkflow, type LoadedWorkflow } from './certification/workflow';
 import { registerAuthentication } from './identity/auth';
 import { identityRoutes } from './identity/routes';
 import { createIdentityService } from './identity/service';
-import { registerIdempotency } from './platform/idempotency';
+import { registerIdempotency, requestScoped } from './platform/idempotency';
 import { reportRoutes } from './reports/routes';
 import { statsRoutes } from './reports/stats';
 import { dashboardRoutes } from './dashboard/routes';
@@ -108,9 +108,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   if (ownsDb) app.addHook('onClose', async () => db.destroy());
 
   const classifier = deps.classifier ?? createClassifier(registry, config.RULES_EVALUATOR);
-  const identity = createIdentityService({ db, config, now: deps.now });
-  const certification = createCertificationService({ db, registry, workflow, config, now: deps.now });
-  const systems = createSystemsService({ db, registry, classifier, onMaterialChange: (trx, ctx, id, version) => certification.markReReviewRequired(trx, ctx, id, version) });
+  // The services' queries join a keyed request's transaction (exactly-once writes, see idempotency.ts).
+  const serviceDb = requestScoped(db);
+  const identity = createIdentityService({ db: serviceDb, config, now: deps.now });
+  const certification = createCertificationService({ db: serviceDb, registry, workflow, config, now: deps.now });
+  const systems = createSystemsService({ db: serviceDb, registry, classifier, onMaterialChange: (trx, ctx, id, version) => certification.markReReviewRequired(trx, ctx, id, version) });
 
   registerAuthentication(app, identity, { cookieSecure: config.COOKIE_SECURE });
   registerIdempotency(app, db, { keyHours: config.IDEMPOTENCY_KEY_HOURS });
