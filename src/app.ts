@@ -7,7 +7,8 @@ import { createClassifier, type Classifier } from './classification/service';
 import { loadContract, newAjv } from './platform/contract';
 import { createDb, migrate, type Db } from './platform/db';
 import { docsRoutes } from './platform/docs';
-import { registerErrorHandling } from './platform/errors';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './platform/errors';
+import { guardText, registerQueryGuard } from './platform/hostile';
 import { healthRoutes } from './platform/health';
 import { loadRegistry, type Registry } from './rulesets/registry';
 import { rulesetRoutes } from './rulesets/routes';
@@ -86,6 +87,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: false,
     genReqId: (req) => requestId(req.headers['x-request-id']),
+    // Router and HTTP-parser errors are problem+json like every other error.
+    frameworkErrors,
+    clientErrorHandler,
   });
 
   // Request schemas come from openapi.yaml (JSON Schema 2020-12): validate them with Ajv 2020.
@@ -93,7 +97,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const paramAjv = newAjv(true);
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const v = (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema);
-    return (data: unknown) => (v(data) ? { value: data } : { error: Object.assign(new Error('validation failed'), { validation: v.errors as ErrorObject[] }) });
+    return guardText((data: unknown) => (v(data) ? { value: data } : { error: Object.assign(new Error('validation failed'), { validation: v.errors as ErrorObject[] }) }));
   });
   app.setSchemaErrorFormatter((errors, dataVar) => Object.assign(new Error(`${dataVar} validation failed`), { validation: errors }));
 
@@ -105,6 +109,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     done();
   });
   registerErrorHandling(app);
+  registerQueryGuard(app);
   if (ownsDb) app.addHook('onClose', async () => db.destroy());
 
   const classifier = deps.classifier ?? createClassifier(registry, config.RULES_EVALUATOR);

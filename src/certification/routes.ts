@@ -73,6 +73,19 @@ export const incidentDto = (i: IncidentRow) => ({
 
 
 /** Content types of `file` parts are checked against this list; a name keeps only its last path segment. */
+/**
+ * The multipart parser's own failures (no boundary, a body cut off before its closing boundary,
+ * too many parts) are the caller's: 400 (413 over a limit), never a 500.
+ */
+function malformedMultipart(err: unknown): never {
+  if (err instanceof AppError) throw err;
+  const e = err as { code?: string; statusCode?: number; message?: string };
+  if (e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FILES_LIMIT' || e.code === 'FST_FIELDS_LIMIT') {
+    throw new AppError(413, 'payload-too-large', 'Payload too large', 'The multipart body is over a limit (one file, at most five fields)');
+  }
+  throw new AppError(400, 'validation', 'Request validation failed', `The multipart body cannot be read: ${String(e.message ?? 'malformed').slice(0, 200)}`, [{ in: 'body', field: '/', message: 'is not a well-formed multipart/form-data body' }]);
+}
+
 function safeFilename(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   const clean = base.replace(/[\x00-\x1f\x7f"]/g, '').slice(0, 200);
@@ -142,7 +155,7 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
       if (!request.isMultipart()) {
         throw new AppError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the document as multipart/form-data with the file in the field "file"');
       }
-      const part = await request.file({ limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 5 } });
+      const part = await request.file({ limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 5 } }).catch(malformedMultipart);
       if (!part || part.fieldname !== 'file') {
         throw new AppError(400, 'validation', 'Request validation failed', 'The multipart body has no file in the field "file"', [{ in: 'body', field: '/file', message: 'is required' }]);
       }
@@ -158,7 +171,7 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
         if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
           throw new AppError(413, 'payload-too-large', 'Payload too large', `The document is over the size limit of ${config.UPLOAD_MAX_BYTES} bytes`);
         }
-        throw err;
+        return malformedMultipart(err);
       }
       const { id, evidenceId } = params(request);
       const e = await certification.upload(c, id, evidenceId, { filename: safeFilename(part.filename), contentType, content });
