@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import { checkContent, contentDisposition, safeFilename } from './uploads';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { pickLanguage } from '../classification/localize';
 import type { Config } from '../config';
@@ -86,11 +87,6 @@ function malformedMultipart(err: unknown): never {
   throw new AppError(400, 'validation', 'Request validation failed', `The multipart body cannot be read: ${String(e.message ?? 'malformed').slice(0, 200)}`, [{ in: 'body', field: '/', message: 'is not a well-formed multipart/form-data body' }]);
 }
 
-function safeFilename(name: string | undefined): string {
-  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\x00-\x1f\x7f"]/g, '').slice(0, 200);
-  return clean || 'document';
-}
 
 export function certificationRoutes(app: FastifyInstance, deps: { contract: Contract; registry: Registry; certification: CertificationService; config: Pick<Config, 'UPLOAD_MAX_BYTES' | 'UPLOAD_TYPES'> }): void {
   const { contract, registry, certification, config } = deps;
@@ -173,6 +169,7 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
         }
         return malformedMultipart(err);
       }
+      await checkContent(contentType, content);
       const { id, evidenceId } = params(request);
       const e = await certification.upload(c, id, evidenceId, { filename: safeFilename(part.filename), contentType, content });
       reply.status(201);
@@ -197,7 +194,7 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
     const { doc, content } = await certification.download(ctx(request), id, documentId);
     reply
       .header('content-type', doc.contentType)
-      .header('content-disposition', `attachment; filename="${doc.filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`)
+      .header('content-disposition', contentDisposition(doc.filename))
       .header('x-content-sha256', `sha256:${doc.sha256}`)
       .header('x-content-type-options', 'nosniff');
     return reply.send(content);
