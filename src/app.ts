@@ -62,11 +62,19 @@ export function loggerOptions(config: Pick<Config, 'LOG_LEVEL'>): FastifyServerO
   };
 }
 
-/** A caller's x-request-id is kept when it is a sane token; otherwise the service makes one. */
+/**
+ * A caller's x-request-id, when it is a sane token. It is kept apart from the service's own request
+ * id (always a fresh UUID: the `reqId` of every log line, the audit's request id, the problem's
+ * `requestId`), so a caller can neither forge nor collide with the id the audit trail records: it
+ * is logged beside it (`clientReqId`) and echoed as `x-client-request-id`.
+ */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-export function requestId(header: string | string[] | undefined): string {
-  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+export function clientRequestId(header: string | string[] | undefined): string | null {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : null;
 }
+
+/** API answers are never cached nor sniffed; the dashboard's static files keep their own caching. */
+const API_PREFIXES = ['/v1/', '/health/', '/openapi.json'];
 
 /**
  * Builds the service as a fastify instance, never listening: ecosystem, then own
@@ -86,7 +94,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? loggerOptions(config) }),
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: false,
-    genReqId: (req) => requestId(req.headers['x-request-id']),
+    genReqId: () => randomUUID(),
+    childLoggerFactory: (logger, bindings, options, raw) => {
+      const client = clientRequestId(raw.headers['x-request-id']);
+      return logger.child(client ? { ...bindings, clientReqId: client } : bindings, options);
+    },
     // Router and HTTP-parser errors are problem+json like every other error.
     frameworkErrors,
     clientErrorHandler,
@@ -106,6 +118,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    const client = clientRequestId(request.headers['x-request-id']);
+    if (client) reply.header('x-client-request-id', client);
+    if (API_PREFIXES.some((p) => request.url.startsWith(p))) reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
     done();
   });
   registerErrorHandling(app);
