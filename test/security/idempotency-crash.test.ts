@@ -119,7 +119,7 @@ describe(`SIGKILL between the steps of a keyed write, on ${databaseKind}`, () =>
       expect(await db('idempotency_keys').whereIn('key', steps.map(([, p]) => keyOf(p))).select('key')).toEqual([]);
       expect(await db('systems').whereIn('name', steps.map(([, p]) => nameOf(p))).select('name')).toEqual([]);
     });
-  }, 300_000);
+  }, 600_000);
 
   test('after a restart each retry with its key writes once, then replays the same answer', async () => {
     const service = await startService();
@@ -142,5 +142,5 @@ describe(`SIGKILL between the steps of a keyed write, on ${databaseKind}`, () =>
       expect(keys.map((k) => k.state)).toEqual(steps.map(() => 'done'));
       for (const [, pattern] of steps) expect(Number((await db('systems').where({ name: nameOf(pattern) }).count({ n: '*' }).first())!.n)).toBe(1);
     });
-  }, 300_000);
+  }, 600_000);
 });
