@@ -19,7 +19,7 @@ describe('password hashing', () => {
     expect(await verifyPassword(PASSWORD, stored)).toBe(true);
     expect(needsRehash(stored)).toBe(false);
     expect(needsRehash(await hashPassword(PASSWORD, 14))).toBe(true);
-  });
+  }, 120_000);
 
   test('hashing at the default cost does not block the event loop', async () => {
     let ticks = 0;
@@ -70,7 +70,7 @@ describe(`login upgrades an older, cheaper hash, on ${databaseKind}`, () => {
     } finally {
       await app.close();
     }
-  });
+  }, 240_000); // four scrypt hashes at 2^17 (128 MiB each): seconds apiece on a busy machine
 });
 
 describe(`response headers and request ids, on ${databaseKind}`, () => {
