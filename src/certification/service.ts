@@ -351,8 +351,12 @@ export function createCertificationService(deps: {
         const pack = registry.byRuleset.get(c.ruleset);
         if (!pack) throw new Error(`rule pack ${c.ruleset} is not loaded`);
         if (!pack.classes.includes(body.class)) throw invalid('/class', `is not a class of ${body.framework} (${pack.classes.join(', ')})`);
-        // The application row is locked: of identical overrides sent at once, one changes the class.
-        if (c.effectiveClass === body.class) throw conflict(`The effective ${c.framework} class is already ${body.class}`);
+        // The application row is locked: of identical overrides sent at once (same person, class and
+        // justification as the framework's latest override), one is recorded.
+        const latest = (await repo.overridesOf(trx, id)).filter((o) => o.framework === c.framework).sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0)).pop();
+        if (latest && latest.actorId === ctx.principal.id && latest.class === body.class && latest.justification === justification && c.effectiveClass === body.class) {
+          throw conflict(`You already overrode ${c.framework} to ${body.class} with this justification at ${latest.at}`);
+        }
         const at = nowIso();
         const classes = a.classes.map((x) => (x.framework === body.framework ? { ...x, effectiveClass: body.class } : x));
         const next = withTier({ ...a, classes, revision: a.revision + 1, updatedAt: at });
