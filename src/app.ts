@@ -7,7 +7,8 @@ import { createClassifier, type Classifier } from './classification/service';
 import { loadContract, newAjv } from './platform/contract';
 import { createDb, migrateAsOwner, type Db } from './platform/db';
 import { docsRoutes } from './platform/docs';
-import { registerErrorHandling } from './platform/errors';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './platform/errors';
+import { guardText, registerQueryGuard } from './platform/hostile';
 import { healthRoutes } from './platform/health';
 import { loadRegistry, type Registry } from './rulesets/registry';
 import { rulesetRoutes } from './rulesets/routes';
@@ -24,7 +25,7 @@ import { loadWorkflow, type LoadedWorkflow } from './certification/workflow';
 import { registerAuthentication } from './identity/auth';
 import { identityRoutes } from './identity/routes';
 import { createIdentityService } from './identity/service';
-import { registerIdempotency } from './platform/idempotency';
+import { registerIdempotency, requestScoped } from './platform/idempotency';
 import { reportRoutes } from './reports/routes';
 import { statsRoutes } from './reports/stats';
 import { dashboardRoutes } from './dashboard/routes';
@@ -66,11 +67,19 @@ export function loggerOptions(config: Pick<Config, 'LOG_LEVEL'>): FastifyServerO
   };
 }
 
-/** A caller's x-request-id is kept when it is a sane token; otherwise the service makes one. */
+/**
+ * A caller's x-request-id, when it is a sane token. It is kept apart from the service's own request
+ * id (always a fresh UUID: the `reqId` of every log line, the audit's request id, the problem's
+ * `requestId`), so a caller can neither forge nor collide with the id the audit trail records: it
+ * is logged beside it (`clientReqId`) and echoed as `x-client-request-id`.
+ */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-export function requestId(header: string | string[] | undefined): string {
-  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+export function clientRequestId(header: string | string[] | undefined): string | null {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : null;
 }
+
+/** API answers are never cached nor sniffed; the dashboard's static files keep their own caching. */
+const API_PREFIXES = ['/v1/', '/health/', '/openapi.json'];
 
 /**
  * Builds the service as a fastify instance, never listening: ecosystem, then own
@@ -93,7 +102,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? loggerOptions(config) }),
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: false,
-    genReqId: (req) => requestId(req.headers['x-request-id']),
+    genReqId: () => randomUUID(),
+    childLoggerFactory: (logger, bindings, options, raw) => {
+      const client = clientRequestId(raw.headers['x-request-id']);
+      return logger.child(client ? { ...bindings, clientReqId: client } : bindings, options);
+    },
+    // Router and HTTP-parser errors are problem+json like every other error.
+    frameworkErrors,
+    clientErrorHandler,
   });
 
   // Request schemas come from openapi.yaml (JSON Schema 2020-12): validate them with Ajv 2020.
@@ -101,7 +117,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const paramAjv = newAjv(true);
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const v = (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema);
-    return (data: unknown) => (v(data) ? { value: data } : { error: Object.assign(new Error('validation failed'), { validation: v.errors as ErrorObject[] }) });
+    return guardText((data: unknown) => (v(data) ? { value: data } : { error: Object.assign(new Error('validation failed'), { validation: v.errors as ErrorObject[] }) }));
   });
   app.setSchemaErrorFormatter((errors, dataVar) => Object.assign(new Error(`${dataVar} validation failed`), { validation: errors }));
 
@@ -110,15 +126,21 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    const client = clientRequestId(request.headers['x-request-id']);
+    if (client) reply.header('x-client-request-id', client);
+    if (API_PREFIXES.some((p) => request.url.startsWith(p))) reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
     done();
   });
   registerErrorHandling(app);
+  registerQueryGuard(app);
   if (ownsDb) app.addHook('onClose', async () => db.destroy());
 
   const classifier = deps.classifier ?? createClassifier(registry, config.RULES_EVALUATOR);
-  const identity = createIdentityService({ db, config, now: deps.now });
-  const certification = createCertificationService({ db, registry, workflow, config, now: deps.now, keys, confirmHours: config.FOUR_EYES_CONFIRM_HOURS });
-  const systems = createSystemsService({ db, registry, classifier, onMaterialChange: (trx, ctx, id, version) => certification.markReReviewRequired(trx, ctx, id, version) });
+  // The services' queries join a keyed request's transaction (exactly-once writes, see idempotency.ts).
+  const serviceDb = requestScoped(db);
+  const identity = createIdentityService({ db: serviceDb, config, now: deps.now });
+  const certification = createCertificationService({ db: serviceDb, registry, workflow, config, now: deps.now, keys, confirmHours: config.FOUR_EYES_CONFIRM_HOURS });
+  const systems = createSystemsService({ db: serviceDb, registry, classifier, onMaterialChange: (trx, ctx, id, version) => certification.markReReviewRequired(trx, ctx, id, version) });
 
   registerAuthentication(app, identity, { cookieSecure: config.COOKIE_SECURE });
   registerIdempotency(app, db, { keyHours: config.IDEMPOTENCY_KEY_HOURS });

@@ -33,6 +33,7 @@ export const CONFIG_SCHEMA = {
     IDEMPOTENCY_KEY_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 24, description: 'How long an `Idempotency-Key` is remembered after its first request (its answer replayed); then it is free again and its row is deleted.' },
     LOGIN_MAX_FAILURES: { type: 'integer', minimum: 0, maximum: 1000, default: 5, description: 'Failed logins to one email within `LOGIN_LOCKOUT_MINUTES` after which its logins are refused (429) for `LOGIN_LOCKOUT_MINUTES`. 0: never refused.' },
     LOGIN_LOCKOUT_MINUTES: { type: 'integer', minimum: 1, maximum: 1440, default: 15, description: 'The window in which failed logins count, and how long logins stay refused once there were too many.' },
+    PASSWORD_SCRYPT_LOG2N: { type: 'integer', minimum: 17, maximum: 20, default: 17, description: 'scrypt cost of password hashes: N = 2^this (r = 8, p = 1; 17 is the OWASP minimum, 128 MiB per hash). A login with an older, cheaper hash replaces it (audited, `auth.password_rehashed`).' },
     UPLOAD_MAX_BYTES: { type: 'integer', minimum: 1024, default: 20971520, description: 'Largest evidence document accepted, in bytes (413 above it).' },
     UPLOAD_TYPES: {
       type: 'string', pattern: '^[a-z0-9.+-]+/[a-z0-9.+-]+(,[a-z0-9.+-]+/[a-z0-9.+-]+)*$',
@@ -84,6 +85,7 @@ export type Config = {
   IDEMPOTENCY_KEY_HOURS: number;
   LOGIN_MAX_FAILURES: number;
   LOGIN_LOCKOUT_MINUTES: number;
+  PASSWORD_SCRYPT_LOG2N: number;
   UPLOAD_MAX_BYTES: number;
   UPLOAD_TYPES: string;
   DOCUMENTS_DIR?: string;

@@ -23,7 +23,10 @@ test('JSON logs carry the request id on every request line and no profile conten
   const requestLines = lines.filter((l) => l.msg !== 'Server listening' && l.level === 30);
   expect(requestLines.length).toBeGreaterThanOrEqual(6);
   for (const l of requestLines) expect(typeof l.reqId).toBe('string');
-  expect(requestLines.filter((l) => l.reqId === 'trace-42').length).toBeGreaterThanOrEqual(2);
+  // The caller's x-request-id is logged beside the service's own id, never instead of it.
+  const traced = requestLines.filter((l) => l.clientReqId === 'trace-42');
+  expect(traced.length).toBeGreaterThanOrEqual(2);
+  for (const l of traced) expect(l.reqId).toMatch(/^[0-9a-f-]{36}$/);
   const text = lines.map((l) => JSON.stringify(l)).join('\n');
   expect(text).not.toContain('XYZZY');
   expect(text).not.toContain('SecretName');

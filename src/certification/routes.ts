@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import { checkContent, contentDisposition, safeFilename } from './uploads';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { pickLanguage } from '../classification/localize';
 import type { Config } from '../config';
@@ -74,11 +75,19 @@ export const incidentDto = (i: IncidentRow) => ({
 
 
 /** Content types of `file` parts are checked against this list; a name keeps only its last path segment. */
-function safeFilename(name: string | undefined): string {
-  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\x00-\x1f\x7f"]/g, '').slice(0, 200);
-  return clean || 'document';
+/**
+ * The multipart parser's own failures (no boundary, a body cut off before its closing boundary,
+ * too many parts) are the caller's: 400 (413 over a limit), never a 500.
+ */
+function malformedMultipart(err: unknown): never {
+  if (err instanceof AppError) throw err;
+  const e = err as { code?: string; statusCode?: number; message?: string };
+  if (e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FILES_LIMIT' || e.code === 'FST_FIELDS_LIMIT') {
+    throw new AppError(413, 'payload-too-large', 'Payload too large', 'The multipart body is over a limit (one file, at most five fields)');
+  }
+  throw new AppError(400, 'validation', 'Request validation failed', `The multipart body cannot be read: ${String(e.message ?? 'malformed').slice(0, 200)}`, [{ in: 'body', field: '/', message: 'is not a well-formed multipart/form-data body' }]);
 }
+
 
 export function certificationRoutes(app: FastifyInstance, deps: { contract: Contract; registry: Registry; certification: CertificationService; config: Pick<Config, 'UPLOAD_MAX_BYTES' | 'UPLOAD_TYPES'> }): void {
   const { contract, registry, certification, config } = deps;
@@ -143,7 +152,7 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
       if (!request.isMultipart()) {
         throw new AppError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the document as multipart/form-data with the file in the field "file"');
       }
-      const part = await request.file({ limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 5 } });
+      const part = await request.file({ limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1, fields: 5 } }).catch(malformedMultipart);
       if (!part || part.fieldname !== 'file') {
         throw new AppError(400, 'validation', 'Request validation failed', 'The multipart body has no file in the field "file"', [{ in: 'body', field: '/file', message: 'is required' }]);
       }
@@ -159,8 +168,9 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
         if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
           throw new AppError(413, 'payload-too-large', 'Payload too large', `The document is over the size limit of ${config.UPLOAD_MAX_BYTES} bytes`);
         }
-        throw err;
+        return malformedMultipart(err);
       }
+      await checkContent(contentType, content);
       const { id, evidenceId } = params(request);
       const e = await certification.upload(c, id, evidenceId, { filename: safeFilename(part.filename), contentType, content });
       reply.status(201);
@@ -185,7 +195,7 @@ export function certificationRoutes(app: FastifyInstance, deps: { contract: Cont
     const { doc, content } = await certification.download(ctx(request), id, documentId);
     reply
       .header('content-type', doc.contentType)
-      .header('content-disposition', `attachment; filename="${doc.filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`)
+      .header('content-disposition', contentDisposition(doc.filename))
       .header('x-content-sha256', `sha256:${doc.sha256}`)
       .header('x-content-type-options', 'nosniff');
     return reply.send(content);

@@ -425,6 +425,12 @@ export function createCertificationService(deps: {
         }
         if (!t.from.includes(a.state)) throw conflict(`There is no pending ${t.id} decision in state ${a.state}`);
         if (a.assigneeId === ctx.principal.id) throw conflict('The deciding (assigned) reviewer cannot countersign their own decision');
+        // The application row is locked: of identical countersignatures sent at once, one counts.
+        const overrides = await repo.overridesOf(trx, id);
+        const lastOverride = overrides.reduce((m, o) => (o.at > m ? o.at : m), '');
+        const standing = (await repo.countersignaturesOf(trx, id))
+          .find((c) => c.transition === t.id && c.actorId === ctx.principal.id && c.at >= a.stateEnteredAt && c.at >= lastOverride);
+        if (standing) throw conflict(`You already countersigned ${t.id} at ${standing.at}; it stands until the next override`);
         const at = nowIso();
         await repo.insertCountersignature(trx, id, { transition: t.id, comment: body.comment.trim(), actorId: ctx.principal.id, actorName: ctx.principal.name, at });
         await repo.updateApplication(trx, { ...a, revision: a.revision + 1, updatedAt: at });
@@ -445,6 +451,12 @@ export function createCertificationService(deps: {
         const pack = registry.byRuleset.get(c.ruleset);
         if (!pack) throw new Error(`rule pack ${c.ruleset} is not loaded`);
         if (!pack.classes.includes(body.class)) throw invalid('/class', `is not a class of ${body.framework} (${pack.classes.join(', ')})`);
+        // The application row is locked: of identical overrides sent at once (same person, class and
+        // justification as the framework's latest override), one is recorded.
+        const latest = (await repo.overridesOf(trx, id)).filter((o) => o.framework === c.framework).sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0)).pop();
+        if (latest && latest.actorId === ctx.principal.id && latest.class === body.class && latest.justification === justification && c.effectiveClass === body.class) {
+          throw conflict(`You already overrode ${c.framework} to ${body.class} with this justification at ${latest.at}`);
+        }
         const at = nowIso();
         const classes = a.classes.map((x) => (x.framework === body.framework ? { ...x, effectiveClass: body.class } : x));
         const next = withTier({ ...a, classes, revision: a.revision + 1, updatedAt: at });
@@ -507,6 +519,11 @@ export function createCertificationService(deps: {
         if (e.status === 'missing') throw conflict(`Evidence ${evidenceId} has neither a document nor a "not applicable" claim to review`);
         if (body.decision === 'rejected' && (body.validFrom || body.validUntil)) throw invalid(body.validFrom ? '/validFrom' : '/validUntil', 'is for an accepted item only');
         if (body.validFrom && body.validUntil && body.validUntil < body.validFrom) throw invalid('/validUntil', 'is before validFrom');
+        // The application row is locked: of identical reviews sent at once, one is recorded.
+        if (e.reviewDecision === body.decision && e.reviewedById === ctx.principal.id && e.reviewComment === body.comment.trim()
+          && e.validFrom === (body.validFrom ?? null) && e.validUntil === (body.validUntil ?? null)) {
+          throw conflict(`Evidence ${evidenceId} is already ${body.decision} by you with this comment`);
+        }
         const at = nowIso();
         const next: EvidenceRow = {
           ...e, status: body.decision, reviewDecision: body.decision, reviewComment: body.comment.trim(), reviewedById: ctx.principal.id,

@@ -7,7 +7,7 @@ import { AppError, conflict, forbidden, invalid, notFound, unauthorized } from '
 
 export { forbidden, unauthorized };
 import { apiKeyMatches, apiKeyPrefix, isSessionToken, newApiKey, newSessionToken, sha256 } from './keys';
-import { burnPasswordCheck, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { burnPasswordCheck, DEFAULT_LOG2N, hashCost, hashPassword, MIN_PASSWORD_LENGTH, needsRehash, verifyPassword } from './passwords';
 import { identityRepository as repo, type ApiKeyRow, type OrganisationRow, type UserRow } from './repository';
 import { ROLES_BY_KIND, type AuditActor, type Language, type OrganisationKind, type Principal, type Role } from './types';
 
@@ -89,8 +89,9 @@ export type LoginResult = { token: string; principal: Principal; expiresAt: stri
  * Organisations, users, API keys and sessions. Every write runs in one transaction with its
  * audit entry; no audit entry ever holds a password, a hash, a key or a token.
  */
-export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SESSION_TTL_HOURS' | 'LOGIN_MAX_FAILURES' | 'LOGIN_LOCKOUT_MINUTES'>; now?: () => Date }) {
+export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SESSION_TTL_HOURS' | 'LOGIN_MAX_FAILURES' | 'LOGIN_LOCKOUT_MINUTES'> & Partial<Pick<Config, 'PASSWORD_SCRYPT_LOG2N'>>; now?: () => Date }) {
   const { db, config } = deps;
+  const log2N = config.PASSWORD_SCRYPT_LOG2N ?? DEFAULT_LOG2N;
   const now = deps.now ?? (() => new Date());
 
   const userPrincipal = (user: UserRow, organisation: OrganisationRow): Principal => ({
@@ -203,7 +204,7 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
       await admitLogin(email, at, options.requestId ?? null);
       const found = await repo.findLogin(db, email);
       if (!found) {
-        await burnPasswordCheck(input.password);
+        await burnPasswordCheck(input.password, log2N);
         await loginFailed(email, null, at, options.requestId ?? null);
         throw unauthorized('Email or password is wrong');
       }
@@ -215,7 +216,20 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
       const expiresAt = new Date(at.getTime() + config.SESSION_TTL_HOURS * 3_600_000).toISOString();
       const { token, tokenHash } = newSessionToken();
       const principal = userPrincipal(found.user, found.organisation);
+      // A hash made at a lower cost than the configured one is replaced now that the password is known.
+      const oldHash = found.user.passwordHash;
+      const newHash = needsRehash(oldHash, log2N) ? await hashPassword(input.password, log2N) : null;
       await db.transaction(async (trx) => {
+        if (newHash) {
+          const changed = await trx('users').where({ id: found.user.id, password_hash: oldHash }).update({ password_hash: newHash });
+          if (changed > 0) {
+            const cost = (h: string) => { const c = hashCost(h)!; return { algorithm: 'scrypt', N: c.n, r: c.r, p: c.p }; };
+            await appendAudit(trx, {
+              actor: auditActor(principal), action: 'auth.password_rehashed', objectType: 'user', objectId: found.user.id,
+              before: cost(oldHash), after: cost(newHash), requestId: options.requestId ?? null,
+            });
+          }
+        }
         await repo.deleteExpiredSessions(trx, at);
         await repo.clearLoginAttempts(trx, email, at);
         await repo.insertSession(trx, { tokenHash, userId: found.user.id, createdAt: at.toISOString(), expiresAt });
@@ -325,7 +339,7 @@ export function createIdentityService(deps: { db: Knex; config: Pick<Config, 'SE
       if ([...input.password].length < MIN_PASSWORD_LENGTH) throw invalid('/password', `must have at least ${MIN_PASSWORD_LENGTH} characters`);
       const language = input.language ?? 'en';
       if (language !== 'en' && language !== 'ru') throw invalid('/language', 'must be one of: en, ru');
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await hashPassword(input.password, log2N);
       const user: UserRow = { id: randomUUID(), organisationId, email, name, role: input.role, language, disabledAt: null, createdAt: now().toISOString() };
       try {
         await db.transaction(async (trx) => {

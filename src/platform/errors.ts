@@ -1,7 +1,9 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pickLanguage } from '../classification/localize';
 import type { ErrorObject } from 'ajv';
 import type { components } from '../generated/openapi';
-import { pickLanguage } from '../classification/localize';
 import { DatabaseUnavailableError, faultReason, isConnectionFault } from './db';
 
 /** RFC 9457 problem details (openapi.yaml `Problem`): the one error shape of the service. */
@@ -59,9 +61,53 @@ export function validationErrors(errors: ErrorObject[], where: FieldError['in'])
   return out;
 }
 
-function send(reply: FastifyReply, request: FastifyRequest, p: Omit<Problem, 'type' | 'instance' | 'requestId'> & { code: string }) {
-  const { code, ...rest } = p;
+/** Problem titles in Russian, by code; a caller whose Accept-Language prefers Russian reads these. */
+const TITLES_RU: Record<string, string> = {
+  validation: 'Запрос не прошёл проверку',
+  'not-a-vendor': 'Запрос не прошёл проверку',
+  'not-found': 'Не найдено',
+  unauthorized: 'Требуется аутентификация',
+  forbidden: 'Доступ запрещён',
+  conflict: 'Конфликт',
+  'idempotency-conflict': 'Конфликт',
+  'idempotency-in-progress': 'Конфликт',
+  'idempotency-mismatch': 'Ключ идемпотентности использован повторно',
+  'precondition-failed': 'Предусловие не выполнено',
+  'precondition-required': 'Требуется предусловие',
+  'payload-too-large': 'Слишком большой запрос',
+  'unsupported-media-type': 'Неподдерживаемый тип содержимого',
+  'too-many-logins': 'Слишком много попыток входа',
+  'not-ready': 'Сервис не готов',
+  'malformed-json': 'Некорректный JSON',
+  'method-not-allowed': 'Метод не разрешён',
+  'bad-url': 'Некорректный URL',
+  'bad-request': 'Некорректный HTTP-запрос',
+  request: 'Некорректный запрос',
+  internal: 'Внутренняя ошибка',
+};
+
+/** Field messages of the HTTP layer in Russian (the rest of a field error stays as the validator says it). */
+const MESSAGES_RU: Record<string, string> = {
+  'must not contain NUL or unpaired surrogate characters': 'не должно содержать символ NUL или непарные суррогаты UTF-16',
+  'is not valid percent-encoded UTF-8': 'не является корректной percent-кодировкой UTF-8',
+};
+
+type Localized = Omit<Problem, 'type' | 'instance' | 'requestId'> & { code: string; detailRu?: string };
+
+function send(reply: FastifyReply, request: FastifyRequest, p: Localized) {
+  const { code, detailRu, ...rest } = p;
   const body: Problem = { type: TYPE_BASE + code, ...rest, instance: request.url, requestId: String(request.id) };
+  if (pickLanguage(request.headers['accept-language']) === 'ru') {
+    body.title = TITLES_RU[code] ?? body.title;
+    if (detailRu) body.detail = detailRu;
+    if (body.errors) {
+      body.errors = body.errors.map((e) => (MESSAGES_RU[e.message] ? { ...e, message: MESSAGES_RU[e.message] } : e));
+      if (!detailRu) body.detail = body.errors.map((e) => `${e.field} ${e.message}`).join('; ');
+    }
+    reply.header('content-language', 'ru');
+  } else {
+    reply.header('content-language', 'en');
+  }
   return reply.status(p.status).type('application/problem+json').send(body);
 }
 
@@ -77,6 +123,35 @@ function databaseUnavailable(reply: FastifyReply, request: FastifyRequest, err: 
   return send(reply, request, ru
     ? { code: 'database-unavailable', status: 503, title: 'База данных недоступна', detail: `Служба временно не может обратиться к базе данных; повторите запрос через ${retryAfter} с` }
     : { code: 'database-unavailable', status: 503, title: 'Database unavailable', detail: `The service cannot reach its database at the moment; retry in ${retryAfter} s` });
+}
+
+/**
+ * Fastify's router errors (a path that is not valid percent-encoded UTF-8, a path parameter over
+ * the length limit) as problem+json, like every other error (the `frameworkErrors` option).
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return send(reply, request, { code: 'bad-url', status: 414, title: 'URI too long', detail: 'A path segment is over the length limit', detailRu: 'Сегмент пути длиннее допустимого' });
+  }
+  return send(reply, request, { code: 'bad-url', status: 400, title: 'Malformed URL', detail: 'The path is not valid percent-encoded UTF-8', detailRu: 'Путь не является корректной percent-кодировкой UTF-8' });
+}
+
+/**
+ * A request Node's HTTP parser refuses (a NUL or a control character in a header, a broken
+ * request line, headers too large) never reaches fastify: it is answered here, on the socket, as
+ * problem+json in both languages (its headers could not be read, so neither its language).
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const detail = status === 408 ? 'The request took too long to arrive / Запрос поступал слишком долго'
+    : status === 431 ? 'The request headers are over the size limit / Заголовки запроса больше допустимого'
+      : 'The request is not valid HTTP (e.g. a control character in a header) / Запрос не является корректным HTTP (например, управляющий символ в заголовке)';
+  const body = JSON.stringify({ type: `${TYPE_BASE}bad-request`, title: STATUS_CODES[status], status, detail });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -96,27 +171,45 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     switch (err.code) {
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return send(reply, request, { code: 'unsupported-media-type', status: 415, title: 'Unsupported media type', detail: `Send the body as application/json (got ${request.headers['content-type'] ?? 'none'})` });
+        return send(reply, request, { code: 'unsupported-media-type', status: 415, title: 'Unsupported media type', detail: `Send the body as application/json (got ${request.headers['content-type'] ?? 'none'})`, detailRu: `Отправьте тело запроса как application/json (получено: ${request.headers['content-type'] ?? 'нет'})` });
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return send(reply, request, { code: 'payload-too-large', status: 413, title: 'Payload too large', detail: 'The request body is over the size limit' });
+        return send(reply, request, { code: 'payload-too-large', status: 413, title: 'Payload too large', detail: 'The request body is over the size limit', detailRu: 'Тело запроса больше допустимого размера' });
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return send(reply, request, { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: 'The body is empty; a JSON document is expected' });
+        return send(reply, request, { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: 'The body is empty; a JSON document is expected', detailRu: 'Тело запроса пусто; ожидается документ JSON' });
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return send(reply, request, { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: err.message });
+        return send(reply, request, { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: err.message, detailRu: 'Тело запроса не является корректным JSON' });
     }
     if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
-      return send(reply, request, { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: err.message });
+      return send(reply, request, { code: 'malformed-json', status: 400, title: 'Malformed JSON', detail: err.message, detailRu: 'Тело запроса не является корректным JSON' });
     }
     if (isConnectionFault(err)) return databaseUnavailable(reply, request, err);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) {
       request.log.error({ err }, 'unhandled error');
-      return send(reply, request, { code: 'internal', status, title: 'Internal error', detail: 'The service could not complete the request; quote the request id when reporting it' });
+      return send(reply, request, { code: 'internal', status, title: 'Internal error', detail: 'The service could not complete the request; quote the request id when reporting it', detailRu: 'Сервис не смог выполнить запрос; сообщая об ошибке, укажите идентификатор запроса' });
     }
     return send(reply, request, { code: 'request', status, title: 'Bad request', detail: err.message });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, request, { code: 'not-found', status: 404, title: 'Not found', detail: `No route ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  // Which methods each path takes, so a known path with another method is a 405 naming them.
+  const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (route) => {
+    const pattern = new RegExp(`^${route.url.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`);
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).map((m) => String(m).toUpperCase());
+    const same = routes.find((r) => r.pattern.source === pattern.source);
+    if (same) methods.forEach((m) => same.methods.add(m));
+    else routes.push({ pattern, methods: new Set(methods) });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = new Set<string>();
+    for (const r of routes) if (r.pattern.test(path)) r.methods.forEach((m) => allowed.add(m));
+    if (allowed.size > 0 && !allowed.has(request.method)) {
+      const list = [...allowed].sort().join(', ');
+      reply.header('allow', list);
+      return send(reply, request, { code: 'method-not-allowed', status: 405, title: 'Method not allowed', detail: `${request.method} is not allowed on ${path} (allowed: ${list})`, detailRu: `Метод ${request.method} не разрешён для ${path} (разрешены: ${list})` });
+    }
+    return send(reply, request, { code: 'not-found', status: 404, title: 'Not found', detail: `No route ${request.method} ${path}`, detailRu: `Нет маршрута ${request.method} ${path}` });
+  });
 }

@@ -100,11 +100,11 @@ describe('POST /v1/classifications', () => {
       const together = await Promise.all(profiles.map((p, i) => app.inject({ method: 'POST', url: '/v1/classifications', payload: p as object, headers: { 'x-request-id': `req-${i}` } })));
       expect(answeredAtCall).toEqual(profiles.map(() => 0));
       together.forEach((res, i) => {
-        expect(res.headers['x-request-id']).toBe(`req-${i}`);
+        expect(res.headers['x-client-request-id']).toBe(`req-${i}`);
         if (i === 4 || i === 9) {
           expect(res.statusCode).toBe(500);
           expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-          expect(res.json()).toMatchObject({ status: 500, title: 'Internal error', requestId: `req-${i}` });
+          expect(res.json()).toMatchObject({ status: 500, title: 'Internal error', requestId: res.headers['x-request-id'] });
           expect(res.body).not.toContain('broke');
         } else {
           expect(res.statusCode).toBe(200);
@@ -169,6 +169,7 @@ describe('bad input: RFC 9457 problem+json naming what is wrong', () => {
   test('an x-request-id that is not a sane token is replaced, not echoed', async () => {
     const res = await post(profile(), { 'x-request-id': 'evil id\twith spaces'.padEnd(300, 'x') });
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-client-request-id']).toBeUndefined();
   });
 
   test('Accept-Language q=0 means not acceptable', async () => {
@@ -184,9 +185,10 @@ describe('bad input: RFC 9457 problem+json naming what is wrong', () => {
     problem(await t.app.inject({ method: 'GET', url: '/v1/nothing-here' }), 404);
   });
 
-  test('the request id comes back in the header and the problem, taken from x-request-id when sent', async () => {
+  test('the service\'s own request id comes back in the header and the problem; the caller\'s x-request-id is echoed apart', async () => {
     const res = await post({}, { 'x-request-id': 'req-abc-123' });
-    expect(res.headers['x-request-id']).toBe('req-abc-123');
-    expect(problem(res, 400).requestId).toBe('req-abc-123');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-client-request-id']).toBe('req-abc-123');
+    expect(problem(res, 400).requestId).toBe(res.headers['x-request-id']);
   });
 });

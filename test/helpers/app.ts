@@ -15,9 +15,15 @@ export function testRegistry(): Registry {
   return registry;
 }
 
+/**
+ * The suite hashes passwords at scrypt N = 2^14 to stay fast; test/security/hygiene.test.ts
+ * proves the service's default (2^17) and the upgrade of cheaper hashes at login.
+ */
+export const TEST_SCRYPT_LOG2N = 14;
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Signing keys in memory (one per purpose for the test process); checkpoints on demand only.
-  return loadConfig({ LOG_LEVEL: 'silent', RULES_DIR }, { SIGNING_KEYS_DIR: '', AUDIT_CHECKPOINT_SECONDS: 0, ...overrides });
+  return loadConfig({ LOG_LEVEL: 'silent', RULES_DIR }, { SIGNING_KEYS_DIR: '', AUDIT_CHECKPOINT_SECONDS: 0, PASSWORD_SCRYPT_LOG2N: TEST_SCRYPT_LOG2N, ...overrides });
 }
 
 export type TestApp = { app: FastifyInstance; testDb: TestDb; close: () => Promise<void> };

@@ -36,7 +36,7 @@ let counter = 0;
  * through the API, so their headers carry a real session.
  */
 export async function seedWorld(app: FastifyInstance, db: Knex): Promise<World> {
-  const identity = createIdentityService({ db, config: loadConfig({ SESSION_TTL_HOURS: '12' }) });
+  const identity = createIdentityService({ db, config: loadConfig({ SESSION_TTL_HOURS: '12' }, { PASSWORD_SCRYPT_LOG2N: 14 }) });
   const cli = trusted({ type: 'cli', id: null, name: 'test', organisationId: null });
   const n = ++counter;
   const tag = `${process.pid}-${n}-${Math.random().toString(36).slice(2, 8)}`;

@@ -3,9 +3,9 @@ import { burnPasswordCheck, generatePassword, hashPassword, verifyPassword } fro
 import { credentialOf, sessionCookie } from '../../src/identity/service';
 
 describe('passwords', () => {
-  test('a hash is self-describing scrypt, salted, and verifies only the right password', async () => {
+  test('a hash is self-describing scrypt (N = 2^17 by default), salted, and verifies only the right password', async () => {
     const stored = await hashPassword('correct horse battery staple');
-    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(stored).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     expect(await verifyPassword('correct horse battery staple', stored)).toBe(true);
     expect(await verifyPassword('correct horse battery stapl', stored)).toBe(false);
     expect(await verifyPassword('', stored)).toBe(false);

@@ -245,7 +245,9 @@ describe(`identity API on ${databaseKind}`, () => {
 
   test('identity writes through the API are audited with the request id and without secrets', async () => {
     const res = await call({ method: 'POST', url: '/v1/auth/login', headers: { 'x-request-id': 'req-login-1' }, payload: { email: 'admin@reg.example', password: PASSWORD } });
-    const entry = await t.testDb.db('audit_log').where({ request_id: 'req-login-1' }).first();
+    // The audit records the service's own request id, not the caller's x-request-id.
+    expect(await t.testDb.db('audit_log').where({ request_id: 'req-login-1' }).first()).toBeUndefined();
+    const entry = await t.testDb.db('audit_log').where({ request_id: String(res.headers['x-request-id']) }).first();
     expect(entry).toMatchObject({ action: 'auth.login', actor_type: 'user', object_type: 'user', object_id: res.json().principal.id });
     const text = JSON.stringify(await t.testDb.db('audit_log'));
     expect(text).not.toMatch(/scrypt\$|mk_[0-9a-f]{8}_|ms_[A-Za-z0-9_-]{20}/);
