@@ -44,7 +44,7 @@ export const CONFIG_SCHEMA = {
       type: 'string', pattern: '^(highest|high|medium|low)=\\d{1,3}(,(highest|high|medium|low)=\\d{1,3}){3}$', default: 'highest=12,high=24,medium=36,low=60',
       description: 'Validity of a certificate in months from approval, per risk tier.',
     },
-    PUBLIC_URL: { type: 'string', default: 'http://127.0.0.1:3000', description: 'Base URL of the service as the public reaches it (verification links in certificates and reports).' },
+    PUBLIC_URL: { type: 'string', description: 'Base URL of the service as the public reaches it (verification links in certificates and reports). Unset: the address the service listens on, `http://HOST:PORT` (a wildcard `HOST`, `0.0.0.0` or `::`, gives `127.0.0.1` or `[::1]`). Behind a proxy or in a container, set it.' },
   },
 } as const;
 
@@ -103,10 +103,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${msg}`);
   }
   const config = { ...(raw as Config), ...overrides };
+  config.PUBLIC_URL ??= listenUrl(config.HOST, config.PORT);
   config.COOKIE_SECURE ??= /^https:\/\//i.test(config.PUBLIC_URL);
   perTier(config.REVIEW_DEADLINE_DAYS, 'REVIEW_DEADLINE_DAYS');
   perTier(config.CERTIFICATE_VALIDITY_MONTHS, 'CERTIFICATE_VALIDITY_MONTHS');
   return config;
+}
+
+/** `http://HOST:PORT` as a client on this machine reaches it: a wildcard address becomes loopback, IPv6 gets brackets. */
+export function listenUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' || host === '[::]' ? '::1' : host;
+  return `http://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${port}`;
 }
 
 /** The README's table of environment variables, from the schema. */
