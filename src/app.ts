@@ -22,6 +22,8 @@ import { registerAuthentication } from './identity/auth';
 import { identityRoutes } from './identity/routes';
 import { createIdentityService } from './identity/service';
 import { registerIdempotency } from './platform/idempotency';
+import { clientErrorHandler, connectionOptions, registerConnectionLimits } from './platform/connections';
+import { registerRateLimits } from './platform/limits';
 import { reportRoutes } from './reports/routes';
 import { statsRoutes } from './reports/stats';
 import { dashboardRoutes } from './dashboard/routes';
@@ -84,6 +86,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const app = Fastify({
     ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? loggerOptions(config) }),
     bodyLimit: config.BODY_LIMIT,
+    // Request, header and idle timeouts, the largest request head; refusals as problem+json.
+    ...connectionOptions(config),
+    clientErrorHandler,
     requestIdHeader: false,
     genReqId: (req) => requestId(req.headers['x-request-id']),
   });
@@ -106,6 +111,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
   registerErrorHandling(app);
   if (ownsDb) app.addHook('onClose', async () => db.destroy());
+  registerConnectionLimits(app, config);
+  // Before authentication: the per-address limit counts requests with guessed credentials too.
+  await registerRateLimits(app, db, config);
 
   const classifier = deps.classifier ?? createClassifier(registry, config.RULES_EVALUATOR);
   const identity = createIdentityService({ db, config, now: deps.now });

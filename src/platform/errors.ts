@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import type { components } from '../generated/openapi';
+import { pickLanguage } from '../classification/localize';
 
 /** RFC 9457 problem details (openapi.yaml `Problem`): the one error shape of the service. */
 export type Problem = components['schemas']['Problem'];
@@ -11,6 +12,8 @@ const TYPE_BASE = 'https://medai-risk.dev/problems/';
 export class AppError extends Error {
   /** Response headers the problem goes out with (e.g. `retry-after` on a 429). */
   headers?: Record<string, string>;
+  /** The title and detail in Russian, sent instead when the caller prefers it (Accept-Language). */
+  ru?: { title: string; detail: string };
 
   constructor(
     public readonly status: number,
@@ -22,6 +25,14 @@ export class AppError extends Error {
     super(detail ?? title);
     this.name = 'AppError';
   }
+}
+
+/** A problem in both languages: the caller's Accept-Language picks one. */
+export function bilingual(status: number, code: string, en: { title: string; detail: string }, ru: { title: string; detail: string }, headers?: Record<string, string>): AppError {
+  const err = new AppError(status, code, en.title, en.detail);
+  err.ru = ru;
+  if (headers) err.headers = headers;
+  return err;
 }
 
 export const notFound = (what: string) => new AppError(404, 'not-found', 'Not found', `${what} does not exist`);
@@ -76,7 +87,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (err instanceof AppError) {
       if (err.headers) reply.headers(err.headers);
-      return send(reply, request, { code: err.code, status: err.status, title: err.title, detail: err.message, ...(err.errors ? { errors: err.errors } : {}) });
+      const ru = err.ru && pickLanguage(request.headers['accept-language']) === 'ru' ? err.ru : null;
+      if (ru) reply.header('content-language', 'ru');
+      return send(reply, request, { code: err.code, status: err.status, title: ru?.title ?? err.title, detail: ru?.detail ?? err.message, ...(err.errors ? { errors: err.errors } : {}) });
     }
     switch (err.code) {
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

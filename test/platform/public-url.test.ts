@@ -63,13 +63,13 @@ describe(`a certificate's verification link on a non-default port, on ${database
     });
     const res = await fetch(`http://127.0.0.1:${port}/v1/certificates/${number}`);
     expect(res.status).toBe(200);
-    const link = (await res.json()).verificationUrl;
+    const link = ((await res.json()) as { verificationUrl: string }).verificationUrl;
     expect(link).toBe(`http://127.0.0.1:${port}/v1/certificates/${number}`);
     const followed = await fetch(link);
     expect(followed.status).toBe(200);
-    expect((await followed.json()).number).toBe(number);
+    expect(((await followed.json()) as { number: string }).number).toBe(number);
     // The registry's entries carry the same link.
-    const registry = await (await fetch(`http://127.0.0.1:${port}/v1/registry`)).json();
-    expect(registry.items.find((e: { certificateNumber: string }) => e.certificateNumber === number).verificationUrl).toBe(link);
+    const registry = (await (await fetch(`http://127.0.0.1:${port}/v1/registry`)).json()) as { items: Array<{ certificateNumber: string; verificationUrl: string }> };
+    expect(registry.items.find((e) => e.certificateNumber === number)!.verificationUrl).toBe(link);
   });
 });
