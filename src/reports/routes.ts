@@ -14,7 +14,7 @@ import type { Lang } from '../rulesets/types';
 import { systemsRepository } from '../systems/repository';
 import { buildAssessmentReport, type AssessmentInput } from './assessment';
 import { attachment, csvStream, exportOptions, jsonArrayStream, keyset } from './export';
-import { renderReportPdf } from './pdf';
+import { createPdfPool } from './pdf-pool';
 import {
   decisionCsvRow,
   decisionQueries,
@@ -70,12 +70,15 @@ export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
   const clock = deps.now ?? (() => new Date());
   const registryDb = registryQueries(db, config.PUBLIC_URL);
   const decisions = decisionQueries(db);
-  // A report costs ~150 ms of CPU and a database connection: a few at a time per caller and in
-  // all, the rest refused at once with 429 and Retry-After rather than queued without bound.
+  // A report costs ~150 ms of CPU (in a worker thread) and database reads: a few at a time per
+  // caller and in all, the rest refused at once with 429 and Retry-After, never queued without bound.
   const reports = concurrencyLimit({
     perPrincipal: config.REPORTS_PER_PRINCIPAL, total: config.REPORTS_IN_FLIGHT, retryAfterSeconds: 1,
     what: { en: 'PDF reports', ru: 'PDF-отчёты' },
   });
+  // Rendering itself runs in worker threads; threads start on the first report.
+  const pdfPool = createPdfPool({ maxQueue: config.REPORTS_IN_FLIGHT });
+  app.addHook('onClose', async () => pdfPool.close());
 
   operation(app, contract, 'getApplicationReport', async (request, reply) => {
     const ctx: Ctx = { principal: requirePrincipal(request), requestId: String(request.id) };
@@ -84,7 +87,7 @@ export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
     const lang = query.lang ?? pickLanguage(request.headers['accept-language']);
     const { model, pdf } = await reports(ctx.principal.id, async () => {
       const built = buildAssessmentReport(await loadAssessment(deps, ctx, id), lang);
-      return { model: built, pdf: await renderReportPdf(built) };
+      return { model: built, pdf: await pdfPool.render(built) };
     });
     reply
       .header('content-type', 'application/pdf')
