@@ -67,6 +67,8 @@ export async function registerRateLimits(app: FastifyInstance, db: Db, config: L
     global: false,
     timeWindow,
     cache: 100_000,
+    // A store that cannot count (the database down) lets requests through rather than failing them.
+    skipOnError: true,
     ...(config.RATE_LIMIT_STORE === 'database' ? { store: databaseRateLimitStore(db) as never } : {}),
   });
   const allowed = new Set(config.RATE_LIMIT_ALLOW === 'none' ? [] : config.RATE_LIMIT_ALLOW.split(',').map((a) => a.trim()).filter(Boolean));
