@@ -112,6 +112,7 @@ describe(`rate limits on ${databaseKind}`, () => {
   });
 });
 
+// Each app here starts its own PDF worker thread (from the TypeScript sources, through tsx): slow on a busy machine.
 describe(`PDF reports at once, on ${databaseKind}`, () => {
   test('beyond REPORTS_PER_PRINCIPAL a report is 429 with Retry-After; another caller and a classification are answered meanwhile', async () => {
     const t = await open({ REPORTS_PER_PRINCIPAL: 1, REPORTS_IN_FLIGHT: 8 });
@@ -143,7 +144,7 @@ describe(`PDF reports at once, on ${databaseKind}`, () => {
     } finally {
       await t.close();
     }
-  });
+  }, 180000);
 
   test('beyond REPORTS_IN_FLIGHT in all, a report is 429 too', async () => {
     const t = await open({ REPORTS_PER_PRINCIPAL: 5, REPORTS_IN_FLIGHT: 1 });
@@ -158,7 +159,7 @@ describe(`PDF reports at once, on ${databaseKind}`, () => {
     } finally {
       await t.close();
     }
-  });
+  }, 180000);
 });
 
 async function uploadTo(app: FastifyInstance, headers: Record<string, string>, appId: string, evidenceId: string, bytes: number) {
