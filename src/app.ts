@@ -7,7 +7,7 @@ import { createClassifier, type Classifier } from './classification/service';
 import { loadContract, newAjv } from './platform/contract';
 import { createDb, migrateAsOwner, type Db } from './platform/db';
 import { docsRoutes } from './platform/docs';
-import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './platform/errors';
+import { frameworkErrors, registerErrorHandling } from './platform/errors';
 import { guardText, registerQueryGuard } from './platform/hostile';
 import { healthRoutes } from './platform/health';
 import { loadRegistry, type Registry } from './rulesets/registry';
@@ -26,6 +26,8 @@ import { registerAuthentication } from './identity/auth';
 import { identityRoutes } from './identity/routes';
 import { createIdentityService } from './identity/service';
 import { registerIdempotency, requestScoped } from './platform/idempotency';
+import { clientErrorHandler, connectionOptions, registerConnectionLimits } from './platform/connections';
+import { registerRateLimits } from './platform/limits';
 import { reportRoutes } from './reports/routes';
 import { statsRoutes } from './reports/stats';
 import { dashboardRoutes } from './dashboard/routes';
@@ -101,15 +103,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const app = Fastify({
     ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? loggerOptions(config) }),
     bodyLimit: config.BODY_LIMIT,
+    // Request, header and idle timeouts, the largest request head; refusals as problem+json.
+    ...connectionOptions(config),
+    clientErrorHandler,
     requestIdHeader: false,
     genReqId: () => randomUUID(),
     childLoggerFactory: (logger, bindings, options, raw) => {
       const client = clientRequestId(raw.headers['x-request-id']);
       return logger.child(client ? { ...bindings, clientReqId: client } : bindings, options);
     },
-    // Router and HTTP-parser errors are problem+json like every other error.
+    // Router errors are problem+json like every other error (HTTP-parser errors: clientErrorHandler above).
     frameworkErrors,
-    clientErrorHandler,
   });
 
   // Request schemas come from openapi.yaml (JSON Schema 2020-12): validate them with Ajv 2020.
@@ -134,6 +138,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   registerErrorHandling(app);
   registerQueryGuard(app);
   if (ownsDb) app.addHook('onClose', async () => db.destroy());
+  registerConnectionLimits(app, config);
+  // Before authentication: the per-address limit counts requests with guessed credentials too.
+  await registerRateLimits(app, db, config);
 
   const classifier = deps.classifier ?? createClassifier(registry, config.RULES_EVALUATOR);
   // The services' queries join a keyed request's transaction (exactly-once writes, see idempotency.ts).

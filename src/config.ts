@@ -49,7 +49,6 @@ export const CONFIG_SCHEMA = {
       type: 'string', pattern: '^(highest|high|medium|low)=\\d{1,3}(,(highest|high|medium|low)=\\d{1,3}){3}$', default: 'highest=12,high=24,medium=36,low=60',
       description: 'Validity of a certificate in months from approval, per risk tier.',
     },
-    PUBLIC_URL: { type: 'string', default: 'http://127.0.0.1:3000', description: 'Base URL of the service as the public reaches it (verification links in certificates and reports).' },
     MIGRATION_DATABASE_URL: {
       type: 'string',
       description: 'PostgreSQL connection string the migrations run with (the tables\' owner), when the service itself connects (`DATABASE_URL`) as a role that may not alter or rewrite the audit trail. Unset: migrations use `DATABASE_URL`.',
@@ -62,6 +61,21 @@ export const CONFIG_SCHEMA = {
     AUDIT_SIGNING_KEY: { type: 'string', description: 'The audit signing key as PEM text (PKCS#8 Ed25519), instead of `SIGNING_KEYS_DIR/audit.pem`.' },
     FOUR_EYES_CONFIRM_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 24, description: 'Hours a lead reviewer has to confirm a four-eyes transition that took effect at once (a suspension in the highest tier by a reviewer); unconfirmed, it lapses (undone, audited).' },
     AUDIT_CHECKPOINT_SECONDS: { type: 'integer', minimum: 0, maximum: 86400, default: 60, description: 'How often the head of the audit trail is verified and signed as a checkpoint, in seconds. 0: only on demand (`POST /v1/audit/checkpoints`).' },
+    RATE_LIMIT_WINDOW_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, default: 60, description: 'The window of the rate limits below, in seconds (a fixed window per key).' },
+    RATE_LIMIT_PER_ADDRESS: { type: 'integer', minimum: 0, default: 600, description: 'Requests one client address may make per window, with or without credentials (429 with `Retry-After` above it; `/health/*` exempt). 0: no limit.' },
+    RATE_LIMIT_PER_PRINCIPAL: { type: 'integer', minimum: 0, default: 1200, description: 'Requests one API key or login may make per window, from any address (429 with `Retry-After` above it). 0: no limit.' },
+    RATE_LIMIT_ALLOW: { type: 'string', default: '127.0.0.1,::1', description: 'Comma-separated client addresses exempt from the per-address limit (the machine itself by default; behind a proxy on the same machine, set `none` and limit at the proxy too). `none`: no address is exempt.' },
+    RATE_LIMIT_STORE: { type: 'string', enum: ['memory', 'database'], default: 'memory', description: '`memory`: counts kept in each process (one instance). `database`: counts kept in the database, shared by every instance using it (one upsert per counted request).' },
+    REQUEST_TIMEOUT_SECONDS: { type: 'integer', minimum: 0, maximum: 3600, default: 60, description: 'A request (headers and body) must arrive within this many seconds (408 problem+json after it). 0: no limit.' },
+    HEADERS_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600, default: 20, description: 'The request headers must arrive within this many seconds (408 after it).' },
+    IDLE_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 75, description: 'A connection with no traffic for this many seconds is closed (also the keep-alive time between requests, less one second).' },
+    MAX_HEADER_BYTES: { type: 'integer', minimum: 1024, maximum: 1048576, default: 16384, description: 'Largest request head (request line and headers) in bytes (431 problem+json above it).' },
+    MAX_CONNECTIONS: { type: 'integer', minimum: 0, default: 1024, description: 'Open connections the server accepts at once; a connection beyond it is closed at once (no answer can be sent on it). 0: no limit.' },
+    UPLOAD_MAX_DOCUMENTS_PER_APPLICATION: { type: 'integer', minimum: 1, default: 200, description: 'Evidence documents one application may hold (413 problem+json for one more).' },
+    UPLOAD_MAX_BYTES_PER_APPLICATION: { type: 'integer', minimum: 1024, default: 524288000, description: 'Total bytes of the evidence documents of one application (413 problem+json for a document that would pass it).' },
+    REPORTS_PER_PRINCIPAL: { type: 'integer', minimum: 1, maximum: 100, default: 2, description: 'PDF reports one API key or login may have rendering at once (429 with `Retry-After` for another).' },
+    REPORTS_IN_FLIGHT: { type: 'integer', minimum: 1, maximum: 1000, default: 8, description: 'PDF reports rendering at once in one process, all callers together (429 with `Retry-After` beyond it).' },
+    PUBLIC_URL: { type: 'string', description: 'Base URL of the service as the public reaches it (verification links in certificates and reports). Unset: the address the service listens on, `http://HOST:PORT` (a wildcard `HOST`, `0.0.0.0` or `::`, gives `127.0.0.1` or `[::1]`). Behind a proxy or in a container, set it.' },
   },
 } as const;
 
@@ -99,6 +113,20 @@ export type Config = {
   AUDIT_SIGNING_KEY?: string;
   AUDIT_CHECKPOINT_SECONDS: number;
   FOUR_EYES_CONFIRM_HOURS: number;
+  RATE_LIMIT_WINDOW_SECONDS: number;
+  RATE_LIMIT_PER_ADDRESS: number;
+  RATE_LIMIT_PER_PRINCIPAL: number;
+  RATE_LIMIT_ALLOW: string;
+  RATE_LIMIT_STORE: 'memory' | 'database';
+  REQUEST_TIMEOUT_SECONDS: number;
+  HEADERS_TIMEOUT_SECONDS: number;
+  IDLE_TIMEOUT_SECONDS: number;
+  MAX_HEADER_BYTES: number;
+  MAX_CONNECTIONS: number;
+  UPLOAD_MAX_DOCUMENTS_PER_APPLICATION: number;
+  UPLOAD_MAX_BYTES_PER_APPLICATION: number;
+  REPORTS_PER_PRINCIPAL: number;
+  REPORTS_IN_FLIGHT: number;
 };
 
 /** Where the signing keys come from (see SIGNING_KEYS_DIR). */
@@ -138,10 +166,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${msg}`);
   }
   const config = { ...(raw as Config), ...overrides };
+  config.PUBLIC_URL ??= listenUrl(config.HOST, config.PORT);
   config.COOKIE_SECURE ??= /^https:\/\//i.test(config.PUBLIC_URL);
   perTier(config.REVIEW_DEADLINE_DAYS, 'REVIEW_DEADLINE_DAYS');
   perTier(config.CERTIFICATE_VALIDITY_MONTHS, 'CERTIFICATE_VALIDITY_MONTHS');
   return config;
+}
+
+/** `http://HOST:PORT` as a client on this machine reaches it: a wildcard address becomes loopback, IPv6 gets brackets. */
+export function listenUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' || host === '[::]' ? '::1' : host;
+  return `http://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${port}`;
 }
 
 /** The README's table of environment variables, from the schema. */

@@ -9,7 +9,7 @@ import { perTier, type Config } from '../config';
 import { auditActor } from '../identity/service';
 import type { Principal } from '../identity/types';
 import { applicationScope, canSeeApplication, REVIEWER_ROLES } from '../identity/scope';
-import { AppError, conflict, forbidden, invalid, notFound } from '../platform/errors';
+import { AppError, bilingual, conflict, forbidden, invalid, notFound } from '../platform/errors';
 import { seqCursor } from '../platform/cursor';
 import type { Registry } from '../rulesets/registry';
 import { systemsRepository } from '../systems/repository';
@@ -78,7 +78,7 @@ export function createCertificationService(deps: {
   db: Knex;
   registry: Registry;
   workflow: LoadedWorkflow;
-  config: Pick<Config, 'REVIEW_DEADLINE_DAYS' | 'CERTIFICATE_VALIDITY_MONTHS' | 'DOCUMENTS_DIR' | 'PUBLIC_URL'>;
+  config: Pick<Config, 'REVIEW_DEADLINE_DAYS' | 'CERTIFICATE_VALIDITY_MONTHS' | 'DOCUMENTS_DIR' | 'PUBLIC_URL'> & Partial<Pick<Config, 'UPLOAD_MAX_DOCUMENTS_PER_APPLICATION' | 'UPLOAD_MAX_BYTES_PER_APPLICATION'>>;
   now?: () => Date;
   /** The centres' signing keys: a certificate's public record is signed with its centre's. */
   keys?: Pick<KeyStore, 'centre'>;
@@ -475,6 +475,8 @@ export function createCertificationService(deps: {
       let written: string | null = null;
       await db.transaction(async (trx) => {
         const { a, e } = await vendorEvidence(trx, ctx, id, evidenceId, 'Uploading evidence');
+        // The application's row is locked (vendorEvidence): parallel uploads are counted one after another.
+        await withinQuota(trx, id, file.content.length);
         const at = nowIso();
         if (documentsDir) {
           written = join(id, docId);
@@ -615,6 +617,24 @@ export function createCertificationService(deps: {
   };
 
   /** An evidence item the applying vendor may still change: the application in draft or answering a request, the item not accepted. */
+  /** Per-application upload quotas (UPLOAD_MAX_DOCUMENTS_PER_APPLICATION, UPLOAD_MAX_BYTES_PER_APPLICATION): 413 beyond them. */
+  async function withinQuota(trx: Knex.Transaction, id: string, size: number) {
+    const maxDocs = config.UPLOAD_MAX_DOCUMENTS_PER_APPLICATION;
+    const maxBytes = config.UPLOAD_MAX_BYTES_PER_APPLICATION;
+    if (maxDocs === undefined && maxBytes === undefined) return;
+    const row = await trx('documents').where({ application_id: id }).count({ n: '*' }).sum({ bytes: 'size' }).first();
+    const n = Number(row?.n ?? 0);
+    const bytes = Number(row?.bytes ?? 0);
+    if (maxDocs !== undefined && n + 1 > maxDocs) {
+      throw bilingual(413, 'upload-quota', { title: 'Upload quota exceeded', detail: `Application ${id} holds ${n} documents already, the most one application may hold (${maxDocs})` },
+        { title: 'Превышена квота загрузок', detail: `В заявке ${id} уже ${n} документов — больше одна заявка хранить не может (${maxDocs})` });
+    }
+    if (maxBytes !== undefined && bytes + size > maxBytes) {
+      throw bilingual(413, 'upload-quota', { title: 'Upload quota exceeded', detail: `Application ${id} holds ${bytes} bytes of documents; this one (${size} bytes) would pass its quota of ${maxBytes} bytes` },
+        { title: 'Превышена квота загрузок', detail: `В заявке ${id} уже ${bytes} байт документов; этот документ (${size} байт) превысил бы квоту в ${maxBytes} байт` });
+    }
+  }
+
   async function vendorEvidence(trx: Knex.Transaction, ctx: Ctx, id: string, evidenceId: string, what: string) {
     const a = await visible(trx, ctx, id, true);
     requireVendor(ctx, a, what);

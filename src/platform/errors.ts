@@ -1,5 +1,3 @@
-import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pickLanguage } from '../classification/localize';
 import type { ErrorObject } from 'ajv';
@@ -15,6 +13,8 @@ const TYPE_BASE = 'https://medai-risk.dev/problems/';
 export class AppError extends Error {
   /** Response headers the problem goes out with (e.g. `retry-after` on a 429). */
   headers?: Record<string, string>;
+  /** The title and detail in Russian, sent instead when the caller prefers it (Accept-Language). */
+  ru?: { title: string; detail: string };
 
   constructor(
     public readonly status: number,
@@ -26,6 +26,14 @@ export class AppError extends Error {
     super(detail ?? title);
     this.name = 'AppError';
   }
+}
+
+/** A problem in both languages: the caller's Accept-Language picks one. */
+export function bilingual(status: number, code: string, en: { title: string; detail: string }, ru: { title: string; detail: string }, headers?: Record<string, string>): AppError {
+  const err = new AppError(status, code, en.title, en.detail);
+  err.ru = ru;
+  if (headers) err.headers = headers;
+  return err;
 }
 
 export const notFound = (what: string) => new AppError(404, 'not-found', 'Not found', `${what} does not exist`);
@@ -136,24 +144,6 @@ export function frameworkErrors(err: FastifyError, request: FastifyRequest, repl
   return send(reply, request, { code: 'bad-url', status: 400, title: 'Malformed URL', detail: 'The path is not valid percent-encoded UTF-8', detailRu: 'Путь не является корректной percent-кодировкой UTF-8' });
 }
 
-/**
- * A request Node's HTTP parser refuses (a NUL or a control character in a header, a broken
- * request line, headers too large) never reaches fastify: it is answered here, on the socket, as
- * problem+json in both languages (its headers could not be read, so neither its language).
- */
-export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const detail = status === 408 ? 'The request took too long to arrive / Запрос поступал слишком долго'
-    : status === 431 ? 'The request headers are over the size limit / Заголовки запроса больше допустимого'
-      : 'The request is not valid HTTP (e.g. a control character in a header) / Запрос не является корректным HTTP (например, управляющий символ в заголовке)';
-  const body = JSON.stringify({ type: `${TYPE_BASE}bad-request`, title: STATUS_CODES[status], status, detail });
-  if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-  }
-  socket.destroy(err);
-}
-
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError & { validationContext?: string }, request, reply) => {
     if (err.validation) {
@@ -167,7 +157,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (err instanceof AppError) {
       if (err.headers) reply.headers(err.headers);
-      return send(reply, request, { code: err.code, status: err.status, title: err.title, detail: err.message, ...(err.errors ? { errors: err.errors } : {}) });
+      const ru = err.ru && pickLanguage(request.headers['accept-language']) === 'ru' ? err.ru : null;
+      if (ru) reply.header('content-language', 'ru');
+      return send(reply, request, { code: err.code, status: err.status, title: ru?.title ?? err.title, detail: ru?.detail ?? err.message, ...(err.errors ? { errors: err.errors } : {}) });
     }
     switch (err.code) {
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

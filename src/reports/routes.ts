@@ -8,13 +8,14 @@ import type { Config } from '../config';
 import { requirePrincipal } from '../identity/auth';
 import type { Contract } from '../platform/contract';
 import { forbidden, invalid, notFound } from '../platform/errors';
+import { concurrencyLimit } from '../platform/limits';
 import { operation } from '../platform/routes';
 import type { Registry } from '../rulesets/registry';
 import type { Lang } from '../rulesets/types';
 import { systemsRepository } from '../systems/repository';
 import { buildAssessmentReport, type AssessmentInput } from './assessment';
 import { attachment, csvStream, exportOptions, jsonArrayStream, keyset } from './export';
-import { renderReportPdf } from './pdf';
+import { createPdfPool } from './pdf-pool';
 import {
   decisionCsvRow,
   decisionQueries,
@@ -72,14 +73,25 @@ export function reportRoutes(app: FastifyInstance, deps: ReportDeps): void {
   const clock = deps.now ?? (() => new Date());
   const registryDb = registryQueries(db, config.PUBLIC_URL);
   const decisions = decisionQueries(db);
+  // A report costs ~150 ms of CPU (in a worker thread) and database reads: a few at a time per
+  // caller and in all, the rest refused at once with 429 and Retry-After, never queued without bound.
+  const reports = concurrencyLimit({
+    perPrincipal: config.REPORTS_PER_PRINCIPAL, total: config.REPORTS_IN_FLIGHT, retryAfterSeconds: 1,
+    what: { en: 'PDF reports', ru: 'PDF-отчёты' },
+  });
+  // Rendering itself runs in worker threads; threads start on the first report.
+  const pdfPool = createPdfPool({ maxQueue: config.REPORTS_IN_FLIGHT });
+  app.addHook('onClose', async () => pdfPool.close());
 
   operation(app, contract, 'getApplicationReport', async (request, reply) => {
     const ctx: Ctx = { principal: requirePrincipal(request), requestId: String(request.id) };
     const { id } = request.params as { id: string };
     const query = request.query as { lang?: Lang };
     const lang = query.lang ?? pickLanguage(request.headers['accept-language']);
-    const model = buildAssessmentReport(await loadAssessment(deps, ctx, id), lang);
-    const pdf = await renderReportPdf(model);
+    const { model, pdf } = await reports(ctx.principal.id, async () => {
+      const built = buildAssessmentReport(await loadAssessment(deps, ctx, id), lang);
+      return { model: built, pdf: await pdfPool.render(built) };
+    });
     reply
       .header('content-type', 'application/pdf')
       .header('content-disposition', `inline; filename="assessment-${id}-${lang}.pdf"`)

@@ -1,16 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app';
 import { testConfig, testRegistry } from '../helpers/app';
+import { chromiumExecutable } from '../helpers/chromium';
 import { databaseKind, openTestDb, type TestDb } from '../helpers/db';
+import { pdfText } from '../helpers/pdf';
 import { profile } from '../helpers/profiles';
 import { seedWorld, type Actor, type World } from '../helpers/world';
 
 /**
- * The reviewer dashboard in a real browser (Debian's Chromium through playwright-core): the
+ * The reviewer dashboard in a real browser (Chromium through playwright-core: the system's when
+ * installed, else the one the `@sparticuz/chromium` package ships; see test/helpers/chromium.ts): the
  * vendor's part through the API, the reviewer's in the browser, in English and Russian.
  */
 // Callbacks of page.evaluate and waitForFunction run in the browser; the tests compile without the DOM lib.
@@ -20,7 +23,6 @@ declare const location: any;
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test/artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 
 jest.setTimeout(120000);
@@ -84,10 +86,6 @@ async function tabTo(p: Page, selector: string, max = 80): Promise<boolean> {
   return false;
 }
 
-function pdfText(file: string): string {
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-}
-
 beforeAll(async () => {
   // The browser code, compiled as `npm run build` does.
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'src/dashboard/web/tsconfig.json')], { stdio: 'pipe' });
@@ -119,9 +117,8 @@ beforeAll(async () => {
   const other = await call(w.vendorKey, 'POST', '/v1/systems', profile({ name: 'Triage helper' }));
   expect((await call(w.vendorKey, 'POST', '/v1/applications', { systemId: other.json().id, centreId: w.centre })).statusCode).toBe(201);
 
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: (await chromiumExecutable()).path,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
   ({ context, page } = await newPage());
@@ -293,8 +290,9 @@ describe(`the reviewer dashboard in Chromium on ${databaseKind}`, () => {
       expect(res.status()).toBe(200);
       expect(res.headers()['content-type']).toMatch(/^application\/pdf/);
       const file = join(ARTIFACTS, `report-${lang}.pdf`);
-      writeFileSync(file, await res.body());
-      const text = pdfText(file);
+      const pdf = await res.body();
+      writeFileSync(file, pdf);
+      const text = await pdfText(pdf);
       expect(text).toContain(certificateNumber);
       if (lang === 'ru') expect(text).toMatch(/Отчёт об оценке|Заявка и система/);
       else expect(text).toMatch(/Assessment report|Application and system/);

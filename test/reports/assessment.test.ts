@@ -5,6 +5,8 @@ import type { ApplicationDetail } from '../../src/certification/service';
 import { canonicalJson } from '../../src/platform/canonical';
 import { buildAssessmentReport, buildRecord, RECORD_FORMAT, type AssessmentInput, type Block, type ReportModel } from '../../src/reports/assessment';
 import { renderReportPdf } from '../../src/reports/pdf';
+import { createPdfPool } from '../../src/reports/pdf-pool';
+import { threadId } from 'node:worker_threads';
 import { csvField, csvRow } from '../../src/reports/export';
 import { testRegistry } from '../helpers/app';
 import { profile } from '../helpers/profiles';
@@ -137,6 +139,19 @@ describe('the assessment report model', () => {
     expect(a.equals(b)).toBe(true);
     // The record is attached as it is (uncompressed JSON text would be deflated; look for the file name instead).
     expect(a.includes(Buffer.from('report-record.json'))).toBe(true);
+  });
+
+  test('the worker pool renders in another thread, byte for byte what the renderer gives in process', async () => {
+    const pool = createPdfPool({ threads: 1, maxQueue: 4 });
+    try {
+      const m = buildAssessmentReport(input(), 'en');
+      const [inProcess, pooled, again] = await Promise.all([renderReportPdf(m), pool.renderWithThread(m), pool.render(m)]);
+      expect(pooled.threadId).not.toBe(threadId);
+      expect(Buffer.from(pooled.pdf).equals(inProcess)).toBe(true);
+      expect(again.equals(inProcess)).toBe(true);
+    } finally {
+      await pool.close();
+    }
   });
 });
 

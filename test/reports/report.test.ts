@@ -1,29 +1,20 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { classify } from '../../src/classification/classify';
 import { loadContract, newAjv } from '../../src/platform/contract';
 import { openTestApp, testRegistry, type TestApp } from '../helpers/app';
 import { databaseKind } from '../helpers/db';
+import { pdfAttachments, pdfText as readPdfText } from '../helpers/pdf';
 import { profile } from '../helpers/profiles';
 import { seedWorld, type Actor, type World } from '../helpers/world';
 
-const run = promisify(execFile);
-
 let t: TestApp;
 let w: World;
-let dir: string;
 beforeAll(async () => {
   t = await openTestApp({ PUBLIC_URL: 'https://registry.example.org' });
   w = await seedWorld(t.app, t.testDb.db);
-  dir = await mkdtemp(join(tmpdir(), 'medai-report-'));
 });
 afterAll(async () => {
   await t.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 type Json = Record<string, any>;
@@ -77,21 +68,16 @@ async function certify(p = critical): Promise<{ appId: string; number: string; s
   return { appId: a.id, number: approved.certificateNumber, systemId };
 }
 
-async function pdfText(pdf: Buffer, name: string): Promise<string> {
-  const file = join(dir, `${name}.pdf`);
-  await writeFile(file, pdf);
-  const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', file, '-']);
-  return stdout.replace(/\s+/g, ' ');
+/** The PDF's text (pdf.js), white space folded to single spaces. */
+async function pdfText(pdf: Buffer): Promise<string> {
+  return (await readPdfText(pdf)).replace(/\s+/g, ' ');
 }
 
-async function attachedRecord(pdf: Buffer, name: string): Promise<string> {
-  const file = join(dir, `${name}.pdf`);
-  const out = join(dir, `${name}-files`);
-  await writeFile(file, pdf);
-  await run('mkdir', ['-p', out]);
-  await run('pdfdetach', ['-saveall', '-o', out, file]);
-  expect(await readdir(out)).toEqual(['report-record.json']);
-  return readFile(join(out, 'report-record.json'), 'utf8');
+/** The one file attached to the PDF: the report's JSON record. */
+async function attachedRecord(pdf: Buffer): Promise<string> {
+  const files = await pdfAttachments(pdf);
+  expect([...files.keys()]).toEqual(['report-record.json']);
+  return files.get('report-record.json')!.toString('utf8');
 }
 
 describe(`the assessment report (PDF) on ${databaseKind}`, () => {
@@ -108,7 +94,7 @@ describe(`the assessment report (PDF) on ${databaseKind}`, () => {
     expect(hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     const pdf = res.rawPayload;
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    const text = await pdfText(pdf, 'ru');
+    const text = await pdfText(pdf);
     for (const s of ['Отчёт об оценке', 'Классификация по системам регулирования', 'Перечень доказательств', 'Сводка журнала аудита', 'Триаж инсульта, "Стрела"',
       'Соответствует критериям.', 'Все доказательства приняты.', 'Автономный триаж в критической ситуации: PMA.', cert.number, hash, `https://registry.example.org/v1/certificates/${cert.number}`]) {
       expect(text).toContain(s);
@@ -122,7 +108,7 @@ describe(`the assessment report (PDF) on ${databaseKind}`, () => {
   test('English from Accept-Language; the same state gives the same record hash and the same bytes', async () => {
     const res = await call(w.reviewer, 'GET', `/v1/applications/${cert.appId}/report.pdf`, undefined, { 'accept-language': 'en-GB,en;q=0.9' });
     expect(res.statusCode).toBe(200);
-    const text = await pdfText(res.rawPayload, 'en');
+    const text = await pdfText(res.rawPayload);
     const hash = String(res.headers['x-record-sha256']);
     for (const s of ['Assessment report', 'Classification by framework', 'Evidence checklist', 'Audit trail summary', cert.number, hash]) expect(text).toContain(s);
     expect(text).not.toContain('Перечень доказательств');
@@ -138,7 +124,7 @@ describe(`the assessment report (PDF) on ${databaseKind}`, () => {
 
   test('the attached JSON record hashes to x-record-sha256 and holds the assessment', async () => {
     const res = await call(w.vendorKey, 'GET', `/v1/applications/${cert.appId}/report.pdf?lang=en`);
-    const json = await attachedRecord(res.rawPayload, 'record');
+    const json = await attachedRecord(res.rawPayload);
     expect(`sha256:${createHash('sha256').update(json).digest('hex')}`).toBe(res.headers['x-record-sha256']);
     const record = JSON.parse(json);
     expect(record).toMatchObject({
@@ -172,7 +158,7 @@ describe(`the assessment report (PDF) on ${databaseKind}`, () => {
     const a = (await call(w.vendorKey, 'POST', '/v1/applications', { systemId: sys.id, centreId: w.centre })).json();
     const res = await call(w.vendorKey, 'GET', `/v1/applications/${a.id}/report.pdf?lang=ru`);
     expect(res.statusCode).toBe(200);
-    const text = await pdfText(res.rawPayload, 'draft');
+    const text = await pdfText(res.rawPayload);
     expect(text).toContain('Сертификат не выдан.');
     expect(text).toContain(`https://registry.example.org/v1/applications/${a.id}`);
   });

@@ -11,7 +11,7 @@ const tables = async () => {
 
 const ALL_TABLES = [
   'api_keys', 'application_evidence', 'application_history', 'applications', 'audit_checkpoints', 'audit_log', 'certificates', 'countersignatures', 'documents', 'four_eyes_confirmations',
-  'idempotency_keys', 'incidents', 'login_failures', 'organisations', 'overrides', 'rulesets', 'sessions', 'system_classes', 'system_versions', 'systems', 'users',
+  'idempotency_keys', 'incidents', 'login_failures', 'organisations', 'overrides', 'rate_limits', 'rulesets', 'sessions', 'system_classes', 'system_versions', 'systems', 'users',
 ];
 
 test(`migrations go up, down and up again on ${databaseKind}, keeping data across an up`, async () => {
