@@ -61,7 +61,7 @@ describe('openapi.yaml is the contract', () => {
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(503);
     expect(ready.headers['content-type']).toMatch(/problem\+json/);
-    expect(ready.json().detail).toBe('The database does not answer');
+    expect(ready.json().detail).toMatch(/does not answer/);
     expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
     await app.close();
   });

@@ -366,6 +366,6 @@ describe('us-fda 1.1.0: self-management, simple calculations and wellness sensor
   test('1.0.0 still answers as it did: the same symptom checker was class II there', () => {
     const old = classify(loadRegistry(RULES_DIR, '2026-12-01'), symptomChecker).results.find((x) => x.framework === FDA)!;
     expect(old).toMatchObject({ ruleset: 'us-fda@1.0.0', class: 'II' });
-    expect(fda(symptomChecker).ruleset).toBe('us-fda@1.1.0');
+    expect(fda(symptomChecker).ruleset).toBe('us-fda@1.2.0');
   });
 });
