@@ -57,6 +57,12 @@ describe('properties of every framework', () => {
           const rb = rankOf(b.framework, effective(b));
           const ra = rankOf(a.framework, effective(a));
           if (rb === null || ra === null) continue;
+          // AI Act Art 5(1)(f): while the MDR result is unsettled the pack proposes "prohibited"
+          // (the medical-reasons exception needs a device class, recital 44); a more severe fact
+          // that settles the MDR class lifts the prohibition to high-risk. The only allowed step down.
+          const art5fSettled = b.reasons.some((x) => x.rule === 'aia.review.art5f_mdr_unsettled')
+            && after.find((x) => x.framework === 'eu-mdr')?.disposition === 'determined';
+          if (ra < rb && art5fSettled) continue;
           if (ra < rb) throw new Error(`${b.framework}: ${effective(b)} → ${effective(a)} for ${JSON.stringify(q)}`);
         }
       }),
