@@ -22,6 +22,8 @@ COPY --from=build /app/dist ./dist
 # The dashboard's page, styles and icons (its compiled scripts are in dist/web).
 COPY src/dashboard/web ./src/dashboard/web
 COPY package.json openapi.yaml ./
+# The command-line client (package bin), runnable in the container against the service.
+COPY bin ./bin
 COPY rules ./rules
 COPY migrations ./migrations
 RUN mkdir -p /app/data && chown node:node /app/data
