@@ -995,6 +995,14 @@ export interface components {
             standards: string[];
             /** @description The frameworks whose result requires this item */
             requiredBy: string[];
+            /** @description For an item that lists them (E28): the special controls of the FDA device types the us-fda result matched, one entry per classification regulation. */
+            specialControls?: {
+                /** @example 892.2080 */
+                regulation: string;
+                productCodes: string[];
+                citation: string;
+                summary: string;
+            }[];
         };
         ClassificationResult: {
             profileHash: string;
