@@ -17,11 +17,22 @@ import { profileHash, settle } from './shape';
 export type ClassificationRecord = {
   profileHash: string;
   results: FrameworkOutcome[];
-  evidence: Array<{ id: string; requiredBy: string[] }>;
+  evidence: EvidenceRecord[];
   findings: Array<{ code: string; fields: string[]; text: Text; framework?: string }>;
   summary: Summary;
   /** Present when asked for (they cost many re-evaluations). */
   counterfactuals?: Counterfactual[];
+};
+
+/**
+ * One evidence item a classification requires. An item whose catalogue entry `lists`
+ * `deviceTypeSpecialControls` (E28) carries the special controls of the FDA device types matched
+ * by the results that require it, one entry per regulation.
+ */
+export type EvidenceRecord = {
+  id: string;
+  requiredBy: string[];
+  specialControls?: Array<{ regulation: string; productCodes: string[]; citation: string; summary: Text }>;
 };
 
 export function selectPacks(registry: Registry, profile: Profile): LoadedPack[] {
@@ -150,6 +161,21 @@ function withDeviceTypes(pack: LoadedPack, outcome: FrameworkOutcome, types: Dev
 }
 const DEVICE_CLASSES: ReadonlySet<string> = new Set(['I', 'II', 'III']);
 
+function evidenceRecord(registry: Registry, id: string, by: string[], results: FrameworkOutcome[]): EvidenceRecord {
+  if (registry.evidenceIndex.get(id)?.lists !== 'deviceTypeSpecialControls') return { id, requiredBy: by };
+  const specialControls: NonNullable<EvidenceRecord['specialControls']> = [];
+  for (const r of results) {
+    if (!r.deviceTypes || !r.evidence.includes(id)) continue;
+    for (const m of r.deviceTypes.matches) {
+      if (!m.specialControls) continue;
+      const at = specialControls.find((s) => s.regulation === m.regulation);
+      if (at) { if (!at.productCodes.includes(m.productCode)) at.productCodes.push(m.productCode); continue; }
+      specialControls.push({ regulation: m.regulation, productCodes: [m.productCode], citation: m.specialControls.citation, summary: m.specialControls.summary });
+    }
+  }
+  return specialControls.length > 0 ? { id, requiredBy: by, specialControls } : { id, requiredBy: by };
+}
+
 function assemble(registry: Registry, profile: Profile, run: Run, shown: LoadedPack[]): ClassificationRecord {
   const { contradictions } = run;
   const results = shown.map((p) => run.outcomes.get(p.id)!);
@@ -166,7 +192,7 @@ function assemble(registry: Registry, profile: Profile, run: Run, shown: LoadedP
   return {
     profileHash: profileHash(profile),
     results,
-    evidence: sortCodes([...requiredBy.keys()]).map((id) => ({ id, requiredBy: requiredBy.get(id)! })),
+    evidence: sortCodes([...requiredBy.keys()]).map((id) => evidenceRecord(registry, id, requiredBy.get(id)!, results)),
     findings,
     summary: summarize(registry, results),
   };

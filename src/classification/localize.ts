@@ -60,7 +60,10 @@ export function localizeClassification(record: ClassificationRecord, registry: R
     })),
     evidence: record.evidence.map((e) => {
       const def = registry.evidenceIndex.get(e.id);
-      return { id: e.id, title: def ? def.title[lang] : e.id, standards: def?.standards ?? [], requiredBy: e.requiredBy };
+      return {
+        id: e.id, title: def ? def.title[lang] : e.id, standards: def?.standards ?? [], requiredBy: e.requiredBy,
+        ...(e.specialControls ? { specialControls: e.specialControls.map((c) => ({ regulation: c.regulation, productCodes: c.productCodes, citation: c.citation, summary: c.summary[lang] })) } : {}),
+      };
     }),
     findings: record.findings.map((f) => ({ code: f.code, fields: f.fields, text: f.text[lang], ...(f.framework ? { framework: f.framework } : {}) })),
     summary: {

@@ -128,6 +128,10 @@ export function renderClassification(record: ClassificationRecord, registry: Reg
     bytes(evidenceHead(registry, e.id, lang));
     text(',"requiredBy":');
     codes(e.requiredBy);
+    if (e.specialControls) {
+      text(',"specialControls":');
+      bytes(utf8(q(e.specialControls.map((c) => ({ regulation: c.regulation, productCodes: c.productCodes, citation: c.citation, summary: c.summary[lang] })))));
+    }
     byte(0x7d);
   }
   text('],"findings":[');

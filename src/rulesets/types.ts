@@ -66,6 +66,8 @@ export type EvidenceItemDef = {
   standards: string[];
   acceptanceCriteria: { en: string[]; ru: string[] };
   sources: Source[];
+  /** What a classification lists beside the item: the special controls of the matched FDA device types. */
+  lists?: 'deviceTypeSpecialControls';
 };
 
 export type EvidenceCatalogue = { id: 'evidence-catalogue'; version: string; items: EvidenceItemDef[] };

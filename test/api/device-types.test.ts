@@ -31,8 +31,11 @@ describe(`FDA device types through the API on ${databaseKind}`, () => {
     expect(res.statusCode).toBe(200);
     expectContract('classifyProfile', res);
     const fda = res.json().results.find((r: { framework: string }) => r.framework === 'us-fda');
-    expect(fda).toMatchObject({ ruleset: 'us-fda@1.2.0', class: 'II', pathway: '510k', disposition: 'determined' });
-    expect(fda.deviceTypes).toMatchObject({ catalogue: 'fda-device-types@1.0.0', fit: 'one' });
+    expect(fda).toMatchObject({ ruleset: 'us-fda@1.3.0', class: 'II', pathway: '510k', disposition: 'determined' });
+    expect(fda.deviceTypes).toMatchObject({ catalogue: 'fda-device-types@1.1.0', fit: 'one' });
+    // The evidence list gains the special controls of the chosen type.
+    const e28 = res.json().evidence.find((e: { id: string }) => e.id === 'E28');
+    expect(e28).toMatchObject({ title: 'Special controls of the FDA device type', requiredBy: ['us-fda'], specialControls: [{ regulation: '892.2080', productCodes: ['QFM'], citation: '21 CFR 892.2080(b)' }] });
     const [m] = fda.deviceTypes.matches;
     expect(m).toMatchObject({ productCode: 'QFM', regulation: '892.2080', deviceClass: 'II', specialControls: { citation: '21 CFR 892.2080(b)' } });
     expect(m.decisions.length).toBeGreaterThan(0);
@@ -40,6 +43,7 @@ describe(`FDA device types through the API on ${databaseKind}`, () => {
     const ru = await t.app.inject({ method: 'POST', url: '/v1/classifications', payload: CXR, headers: { 'accept-language': 'ru' } });
     const ruFda = ru.json().results.find((r: { framework: string }) => r.framework === 'us-fda');
     expect(ruFda.deviceTypes.matches[0].regulationTitle).toMatch(/сортировки и оповещения/);
+    expect(ru.json().evidence.find((e: { id: string }) => e.id === 'E28')).toMatchObject({ title: 'Особые меры контроля типа изделия FDA', specialControls: [{ regulation: '892.2080' }] });
 
     const reg = await asVendor({ method: 'POST', url: '/v1/systems', payload: CXR });
     expect(reg.statusCode).toBe(201);
@@ -89,7 +93,7 @@ describe(`FDA device types through the API on ${databaseKind}`, () => {
     expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(missing.json().detail).toMatch(/Кода продукции ZZZ нет/);
     const missingEn = await asVendor({ method: 'GET', url: '/v1/device-types/ZZZ' });
-    expect(missingEn.json().detail).toMatch(/Product code ZZZ is not in fda-device-types@1\.0\.0/);
+    expect(missingEn.json().detail).toMatch(/Product code ZZZ is not in fda-device-types@1\.1\.0/);
 
     expect((await asVendor({ method: 'GET', url: '/v1/device-types/qfm' })).statusCode).toBe(400);
     expect((await asVendor({ method: 'GET', url: '/v1/device-types?cursor=nonsense' })).statusCode).toBe(400);

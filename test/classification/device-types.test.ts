@@ -5,7 +5,7 @@ import type { Profile } from '../../src/classification/profile';
 import type { FrameworkOutcome } from '../../src/rulesets/decide';
 
 /**
- * The FDA device-type catalogue and how us-fda@1.2.0 uses it (issue 18). Profiles are written
+ * The FDA device-type catalogue and how us-fda@1.2.0 and 1.3.0 use it (issue 18). Profiles are written
  * from the decisions' indications for use; expectations from 21 CFR (the regulation's class) and
  * §8xx.1(b) (a type with a regulation is 510(k) territory).
  */
@@ -19,13 +19,13 @@ const CXR_TRIAGE = us({
   autonomy: 'triage_notification', inputs: ['medical_image'], timeCritical: true, modelType: 'deep_learning',
 });
 
-describe('us-fda@1.2.0 with the device-type catalogue', () => {
+describe('us-fda@1.3.0 with the device-type catalogue', () => {
   test('chest X-ray triage, no predicate declared: class II by 510(k) under 892.2080, product code, special controls, cleared devices', () => {
     const r = fda(CXR_TRIAGE);
-    expect(r.ruleset).toBe('us-fda@1.2.0');
+    expect(r.ruleset).toBe('us-fda@1.3.0');
     expect(r).toMatchObject({ class: 'II', disposition: 'determined', pathway: '510k' });
     expect(r.reasons.map((x) => x.rule)).toContain('fda.class.device_type_ii');
-    expect(r.deviceTypes).toMatchObject({ catalogue: 'fda-device-types@1.0.0', fit: 'one', productCode: null, predicate: null });
+    expect(r.deviceTypes).toMatchObject({ catalogue: 'fda-device-types@1.1.0', fit: 'one', productCode: null, predicate: null });
     expect(r.deviceTypes!.catalogueHash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(codes(r)).toEqual(['QFM']);
     const m = r.deviceTypes!.matches[0];
@@ -36,6 +36,30 @@ describe('us-fda@1.2.0 with the device-type catalogue', () => {
     expect(m.specialControls!.citation).toBe('21 CFR 892.2080(b)');
     expect(m.decisions.map((d) => d.number)).toContain('K183182');
     expect(r.evidence).not.toContain('E24');
+    // The evidence list gains the special controls of the chosen type (21 CFR 892.2080(b)) as E28.
+    expect(r.evidence).toContain('E28');
+    const e28 = classify(testRegistry(), CXR_TRIAGE).evidence.find((e) => e.id === 'E28')!;
+    expect(e28.requiredBy).toEqual(['us-fda']);
+    expect(e28.specialControls).toEqual([{ regulation: '892.2080', productCodes: ['QFM'], citation: '21 CFR 892.2080(b)', summary: { en: expect.stringMatching(/effective triage/), ru: expect.stringMatching(/[а-я]/) } }]);
+  });
+
+  test('sepsis risk software from EHR data fits SAK under 880.6316 (De Novo DEN230036); a genuinely new type gets no E28', () => {
+    // Written from the Sepsis ImmunoScore indications for use (DEN230036): up to 22 EHR inputs, a risk
+    // score and four risk categories, to aid the risk assessment of sepsis within 24 hours, not the sole basis.
+    const r = fda(us({
+      intendedPurpose: 'Identifies patients at risk for having or developing sepsis: uses predetermined inputs from the electronic health record to generate a risk score and a risk category, to aid the risk assessment for presence of or progression to sepsis within 24 hours; not the sole basis for the diagnosis.',
+      medicalPurpose: 'diagnosis', significance: 'drive', situations: ['critical'], intendedUsers: ['physician'], autonomy: 'assistive',
+      inputs: ['ehr_structured', 'discrete_vitals'], timeCritical: false, reviewableBasis: false,
+    }));
+    expect(r).toMatchObject({ class: 'II', disposition: 'determined', pathway: '510k' });
+    expect(codes(r)).toEqual(['SAK']);
+    expect(r.deviceTypes!.matches[0]).toMatchObject({ regulation: '880.6316', deNovo: { number: 'DEN230036' }, identification: { quoted: false } });
+    expect(r.evidence).toContain('E28');
+    const novel = fda(us({
+      intendedPurpose: 'Predicts postoperative delirium risk from anaesthesia records for the surgical team.',
+      medicalPurpose: 'prognosis', significance: 'drive', intendedUsers: ['physician'], autonomy: 'assistive', inputs: ['ehr_structured'], timeCritical: false, reviewableBasis: false,
+    }));
+    expect(novel.evidence).not.toContain('E28');
   });
 
   test('a stroke triage tool on head CT fits QAS under the same regulation', () => {
@@ -146,7 +170,7 @@ describe('the catalogue is validated at start-up and rendered like the rest of a
   });
 
   test('types of different classes fitting at once: requires review with the candidates (a catalogue where 892.2070 were class III)', () => {
-    const dir = withEdit('fda-device-types/1.0.0.json', (j) => { j.regulations['892.2070'].deviceClass = 'III'; });
+    const dir = withEdit('fda-device-types/1.1.0.json', (j) => { j.regulations['892.2070'].deviceClass = 'III'; });
     try {
       const reg = loadRegistry(dir, '2026-12-03');
       const r = classify(reg, us({ intendedPurpose: 'Marks regions of interest on images to help the clinician find abnormalities.', medicalPurpose: 'diagnosis', significance: 'drive', intendedUsers: ['specialist_physician'], autonomy: 'assistive', inputs: ['medical_image'] }))
@@ -166,7 +190,8 @@ describe('the catalogue is validated at start-up and rendered like the rest of a
     const record = classify(reg, us({ ...CXR_TRIAGE, fdaProductCode: 'ZZZ' }));
     for (const lang of ['en', 'ru'] as const) {
       const json = JSON.stringify(localizeClassification(record, reg, lang));
-      expect(json).toContain('"deviceTypes":{"catalogue":"fda-device-types@1.0.0"');
+      expect(json).toContain('"deviceTypes":{"catalogue":"fda-device-types@1.1.0"');
+      expect(json).toContain('"id":"E28"');
       expect(renderClassification(record, reg, lang).toString('utf8')).toBe(json);
     }
   });

@@ -240,9 +240,10 @@ describe('us-fda: pathway, PCCP and evidence', () => {
 
   test('device evidence follows the US FDA column of the catalogue', () => {
     const cleared = ['E01', 'E02', 'E03', 'E04', 'E05', 'E06', 'E07', 'E08', 'E09', 'E10', 'E11', 'E12', 'E13', 'E14', 'E16', 'E17', 'E18', 'E20', 'E21'];
-    expect(fda({ ...device, fdaPredicate: 'QDQ' }).evidence).toEqual(cleared);
+    // us-fda@1.3.0: a device of an existing type also meets that type's special controls (E28).
+    expect(fda({ ...device, fdaPredicate: 'QDQ' }).evidence).toEqual([...cleared, 'E28']);
     // A De Novo grant adds the public decision summary; a device type that fits needs none.
-    expect(fda(device).evidence).toEqual(cleared);
+    expect(fda(device).evidence).toEqual([...cleared, 'E28']);
     expect(fda({ ...device, inputs: ['ehr_structured'], reviewableBasis: false }).evidence).toContain('E24');
     const ruleBased = fda(cds({ reviewableBasis: false, modelType: 'rule_based' })).evidence;
     expect(ruleBased).not.toContain('E11');
@@ -366,6 +367,6 @@ describe('us-fda 1.1.0: self-management, simple calculations and wellness sensor
   test('1.0.0 still answers as it did: the same symptom checker was class II there', () => {
     const old = classify(loadRegistry(RULES_DIR, '2026-12-01'), symptomChecker).results.find((x) => x.framework === FDA)!;
     expect(old).toMatchObject({ ruleset: 'us-fda@1.0.0', class: 'II' });
-    expect(fda(symptomChecker).ruleset).toBe('us-fda@1.2.0');
+    expect(fda(symptomChecker).ruleset).toBe('us-fda@1.3.0');
   });
 });

@@ -1,7 +1,7 @@
 import type { GoldenRow, GoldenTable } from './types';
 
 /**
- * 21 CFR Parts 862–892 (2025 edition; rules/fda-device-types/1.0.0.json quotes the paragraphs):
+ * 21 CFR Parts 862–892 (2025 edition; rules/fda-device-types/1.1.0.json quotes the paragraphs):
  * each classification regulation's identification paragraph (a), and public decisions under its
  * product codes (openFDA records where stored). A row's profile is written from the
  * identification's or the decision's words; the example text becomes the intended purpose, so the
@@ -87,11 +87,16 @@ export const table: GoldenTable = {
       { medicalPurpose: 'screening', significance: 'inform', intendedUsers: ['patient'], autonomy: 'advisory', inputs: ['wearable_sensor'], sensorMeasures: ['physiological'] }),
     row('DEN170052 (PYT)', 'Natural Cycles: over-the-counter app that monitors fertility from basal body temperature and menstrual cycle data for contraception',
       { medicalPurpose: 'contraception', significance: 'treat_or_diagnose', intendedUsers: ['patient'], autonomy: 'autonomous', inputs: ['patient_reported'] }),
+    row('§880.6316 (SAK)', 'Software device to aid in the prediction or diagnosis of sepsis: uses advanced algorithms to analyze patient specific data to aid health care providers in the prediction and/or diagnosis of sepsis; intended for adjunctive use and not the sole determining factor in assessing a patient\'s sepsis status; may contain alarms that alert the care provider',
+      { medicalPurpose: 'diagnosis', significance: 'drive', intendedUsers: ['physician', 'nurse'], autonomy: 'assistive', inputs: ['ehr_structured', 'discrete_vitals'], timeCritical: true },
+      'the identification is the FDA Product Classification description of SAK (880.6316 is not yet in the 2025 CFR); timeCritical: alarms alerting the care provider to a patient\'s sepsis status are the CDS guidance\'s own time-critical example (CDS 2026 Example V.C.11)'),
+    row('DEN230036 (SAK)', 'Sepsis ImmunoScore: AI/ML-based software that identifies patients at risk for having or developing sepsis from up to 22 inputs of the electronic health record, generating a risk score and one of four risk categories, to aid in the risk assessment for presence of or progression to sepsis within 24 hours; not the sole basis to determine sepsis',
+      { medicalPurpose: 'diagnosis', significance: 'drive', situations: ['critical'], intendedUsers: ['physician'], autonomy: 'assistive', inputs: ['ehr_structured', 'discrete_vitals', 'ivd_signal'] }),
   ],
   inexpressible: [
     { doc: DOC, section: '§892.2100 (QJU, DEN190040)', example: 'Radiological acquisition and/or optimization guidance: software that guides the user in acquiring ultrasound images', why: 'the vocabulary cannot say that the software guides image acquisition rather than interpreting images; the CFR text of 892.2100 was not found either' },
     { doc: DOC, section: '§870.1405(a)', example: 'Interventional cardiovascular implant simulation software device', why: 'planning an implant by simulation is neither a medical purpose nor a data action of the vocabulary; the code was not confirmed and is not in the catalogue' },
-    { doc: DOC, section: '§866.3215(a)', example: 'Device to detect and measure non-microbial analytes to aid in assessment of patients with suspected sepsis', why: 'an in vitro measurement of analytes; the product code of the sepsis software decisions under it was not confirmed, so the catalogue leaves it out' },
+    { doc: DOC, section: '§866.3215(a)', example: 'Device to detect and measure non-microbial analytes to aid in assessment of patients with suspected sepsis', why: 'an in vitro measurement of analytes, which the vocabulary cannot tell from software analysing their results; sepsis software is catalogued under 880.6316 (SAK) instead' },
     { doc: DOC, section: '§882.1440(a), §882.1450(a)', example: 'Neuropsychiatric and brain-injury interpretive EEG assessment aids', why: 'their product codes were not confirmed, so the catalogue leaves them out' },
     { doc: DOC, section: '§862.1358(a)', example: 'Insulin therapy adjustment device recommending insulin adjustments from continuous glucose monitor data', why: 'the vocabulary records CGM data as wearable_sensor, which leaves open whether it is a device signal under §520(o)(1)(E) criterion 1; us-fda asks for review (fda.review.c1_unclear_input) before any device type applies' },
     { doc: DOC, section: '§862.1356(a)', example: 'Interoperable automated glycemic controller commanding a connected insulin pump', why: 'the vocabulary says closedLoop and drivesDevice, but us-fda sends an autonomous device-driving function to review for class III (fda.review.class_iii_*) before the catalogue class applies; the row would test that rule, not the catalogue' },
@@ -104,5 +109,5 @@ export const REGULATIONS: Record<string, string> = Object.fromEntries(
 );
 Object.assign(REGULATIONS, {
   'K183182 (QFM)': '892.2080', 'DEN170073 (QAS)': '892.2080', 'K203629 (PIB)': '886.1100', 'K223357 (PIB)': '886.1100',
-  'DEN200080 (QPN)': '864.3750', 'DEN200055 (QNP)': '876.1520', 'DEN180044 (QDA)': '870.2345', 'DEN170052 (PYT)': '884.5370',
+  'DEN200080 (QPN)': '864.3750', 'DEN200055 (QNP)': '876.1520', 'DEN180044 (QDA)': '870.2345', 'DEN170052 (PYT)': '884.5370', 'DEN230036 (SAK)': '880.6316',
 });

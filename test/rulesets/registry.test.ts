@@ -29,7 +29,7 @@ describe('rule packs are validated at start-up', () => {
       expect(p.hash).toBe(canonicalHash(raw));
       expect(p.ruleset).toBe(`${p.id}@${p.version}`);
     }
-    expect(r.catalogue.items.map((i) => i.id)).toEqual(Array.from({ length: 27 }, (_, i) => `E${String(i + 1).padStart(2, '0')}`));
+    expect(r.catalogue.items.map((i) => i.id)).toEqual(Array.from({ length: 28 }, (_, i) => `E${String(i + 1).padStart(2, '0')}`));
   });
 
   test.each<[string, string, (j: any) => void, RegExp]>([
@@ -121,7 +121,7 @@ describe('GET /v1/rulesets and /v1/evidence', () => {
     const en = await t.app.inject({ method: 'GET', url: '/v1/evidence' });
     expectContract('listEvidence', en);
     const ru = (await t.app.inject({ method: 'GET', url: '/v1/evidence', headers: { 'accept-language': 'ru' } })).json();
-    expect(en.json().items).toHaveLength(27);
+    expect(en.json().items).toHaveLength(28);
     expect(ru.items[9].title).toMatch(/[а-я]/);
     expect(ru.items[9].acceptanceCriteria.length).toBe(en.json().items[9].acceptanceCriteria.length);
   });
